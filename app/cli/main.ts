@@ -1,0 +1,95 @@
+// `npm run -s mesure -- <command>`: the operator's command line. Results go to standard output,
+// messages to standard error; exit status 0 on success, 2 when the command was called wrongly,
+// 1 when something else failed.
+import { openDatabase } from "~/db/client.server";
+import { parseDatabaseUrl } from "~/db/database-url";
+import { seedDemo } from "~/db/demo-seed.server";
+import { migrate } from "~/db/migrate.server";
+import { parseEnv } from "~/lib/env.server";
+import { apiKeyCommand } from "./api-key.server";
+import { UsageError } from "./args";
+import { brandCommand } from "./brand.server";
+import { portalLinkCommand } from "./portal-link.server";
+import { topicCommand } from "./topic.server";
+
+const usage = `usage: npm run -s mesure -- <command>
+
+  brand create --slug <slug> --name <name> [--locales fr,en] [--timezone Europe/Paris]
+               [--embed-origin https://shop.example]... [--weekly-cap N]
+  brand list
+  topic create --brand <slug> --key <key> --name-fr <text> --name-en <text>
+               --kind transactional|marketing|alert --channels email,sms,push,in_app
+               [--frequency instant|daily|weekly|monthly] [--description-fr <text>]
+               [--description-en <text>] [--default-on] [--double-opt-in]
+               [--filter-fields '<JSON>']
+  topic list --brand <slug>
+  api-key create --brand <slug> [--name <name>]    prints the key alone on standard output
+  api-key list --brand <slug>
+  api-key revoke --brand <slug> --key <id or prefix>
+  portal-link --brand <slug> --customer <externalId> [--ttl 7d]
+  migrate                                          apply pending database migrations
+  seed demo                                        create the demo brand if it is missing
+
+Configuration comes from the same environment variables as the server (DATABASE_URL, …).`;
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const note = (line: string) => process.stderr.write(`${line}\n`);
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "help" || command === "--help" || command === "-h") {
+    (command ? out : note)(usage);
+    return command ? 0 : 2;
+  }
+  const parsedEnv = parseEnv(process.env);
+  if (!parsedEnv.ok) {
+    note(parsedEnv.error);
+    return 1;
+  }
+  const env = parsedEnv.env;
+  const target = parseDatabaseUrl(env.DATABASE_URL);
+  await migrate(target);
+  if (command === "migrate") {
+    note("the database is up to date");
+    return 0;
+  }
+  const { db, close } = openDatabase(env.DATABASE_URL);
+  try {
+    switch (command) {
+      case "brand":
+        await brandCommand(db, rest, out);
+        break;
+      case "topic":
+        await topicCommand(db, rest, out);
+        break;
+      case "api-key":
+        await apiKeyCommand(db, rest, out, note);
+        break;
+      case "portal-link":
+        await portalLinkCommand(db, env, rest, out);
+        break;
+      case "seed":
+        if (rest[0] !== "demo" || rest.length > 1) throw new UsageError('seed takes one argument: "demo"');
+        note((await seedDemo(db)).created ? 'created the demo brand "demo"' : 'the demo brand "demo" already exists');
+        break;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+    return 0;
+  } finally {
+    await close();
+  }
+}
+
+try {
+  process.exitCode = await run(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof UsageError) {
+    note(`mesure: ${error.message}`);
+    note(`run "npm run -s mesure -- help" for usage`);
+    process.exitCode = 2;
+  } else {
+    note(`mesure: ${(error as Error).message}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,19 @@
+// The one error page: a clear sentence in the visitor's language and a way back, never a stack
+// trace. Expected failures (400 with field messages) are returned as data by routes instead.
+import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
+import { useT } from "./use-t";
+
+export function AppErrorBoundary() {
+  const error = useRouteError();
+  const t = useT();
+  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  return (
+    <main id="main" className="page error-page">
+      <h1>{t("error.title")}</h1>
+      <p>{notFound ? t("error.notFound") : t("error.generic")}</p>
+      <p>
+        <a href="/">{t("error.home")}</a>
+      </p>
+    </main>
+  );
+}

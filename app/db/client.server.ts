@@ -1,0 +1,60 @@
+// The process's one Prisma client, for whichever database DATABASE_URL names.
+//
+// Both generated clients come from the same model (prisma/tools derives the PostgreSQL schema
+// from the SQLite one), so the SQLite client's type describes either; code elsewhere imports
+// `Db` and never knows which database it talks to.
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
+import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
+import { parseDatabaseUrl, type DatabaseTarget } from "./database-url";
+
+export type Db = SqliteClient;
+export type { Prisma } from "./generated/sqlite/client";
+/** An interactive transaction's client; the full client is one too, so read-only model
+ * functions take a `Tx` and can be called inside or outside a transaction. */
+export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+export type Database = { db: Db; target: DatabaseTarget; close(): Promise<void> };
+
+/** Opens a client on a database URL. Most code wants `getDb()`; tests and tools open their own. */
+export function openDatabase(url: string): Database {
+  const target = parseDatabaseUrl(url);
+  const db =
+    target.provider === "sqlite"
+      ? new SqliteClient({
+          // busy timeout: a second process (CLI, worker) writing at the same moment waits
+          // instead of failing with SQLITE_BUSY.
+          adapter: new PrismaBetterSQLite3({ url: target.file, timeout: 10_000 }),
+        })
+      : (new PostgresClient({
+          adapter: new PrismaPg({ connectionString: target.url, max: 10 }),
+        }) as unknown as Db);
+  return { db, target, close: () => db.$disconnect() };
+}
+
+// Kept on globalThis so dev rebuilds (which re-evaluate this module) reuse one pool.
+const holder = globalThis as typeof globalThis & { __mesureDatabase?: Database };
+
+/** Opens the process-wide client; call once at start-up. */
+export function connectDatabase(url: string): Database {
+  holder.__mesureDatabase ??= openDatabase(url);
+  return holder.__mesureDatabase;
+}
+
+export function getDatabase(): Database {
+  if (!holder.__mesureDatabase) {
+    throw new Error("The database is not connected yet: call connectDatabase() at start-up");
+  }
+  return holder.__mesureDatabase;
+}
+
+export function getDb(): Db {
+  return getDatabase().db;
+}
+
+export async function disconnectDatabase(): Promise<void> {
+  const current = holder.__mesureDatabase;
+  holder.__mesureDatabase = undefined;
+  await current?.close();
+}

@@ -1,0 +1,88 @@
+// Mesure's process entry, compiled by Remix together with the app into build/index.js
+// (remix.config.js `server`), so the HTTP layer and the routes share one module graph and one
+// database client. `node build/index.js` checks the configuration, brings the database up to
+// date, seeds the demo brand on the embedded default, and serves.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
+import * as remixBuild from "@remix-run/dev/server-build";
+import { connectDatabase, disconnectDatabase } from "~/db/client.server";
+import { parseDatabaseUrl, type DatabaseTarget } from "~/db/database-url";
+import { seedDemo } from "~/db/demo-seed.server";
+import { migrate } from "~/db/migrate.server";
+import { getEnv } from "~/lib/env.server";
+import { log } from "~/lib/log.server";
+import { resolveSecret } from "~/lib/secret.server";
+import { createServer } from "./server.server";
+
+const build = remixBuild as unknown as ServerBuild;
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+function describe(target: DatabaseTarget): string {
+  if (target.provider === "sqlite") return `SQLite ${path.relative(process.cwd(), target.file) || target.file}`;
+  const url = new URL(target.url);
+  return `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}`;
+}
+
+function fail(message: string): never {
+  console.error(`mesure: ${message}`);
+  process.exit(1);
+}
+
+async function serve(): Promise<void> {
+  const env = getEnv();
+  const target = parseDatabaseUrl(env.DATABASE_URL);
+  try {
+    const report = await migrate(target);
+    if (report.applied.length) log.info(`applied ${report.applied.length} migration(s): ${report.applied.join(", ")}`);
+  } catch (error) {
+    fail(`cannot prepare the database (${describe(target)}): ${(error as Error).message}`);
+  }
+  const { db } = connectDatabase(env.DATABASE_URL);
+  resolveSecret(env.MESURE_SECRET, env.DATA_DIR);
+  if (env.SEED_DEMO) {
+    const { created } = await seedDemo(db);
+    if (created) log.info('seeded the demo brand "demo"');
+  }
+
+  const server = createServer({
+    build,
+    db,
+    publicUrl: env.PUBLIC_URL,
+    mode: env.NODE_ENV,
+    publicDir: path.join(projectRoot, "public"),
+  });
+  server.on("error", (error: NodeJS.ErrnoException) => {
+    fail(error.code === "EADDRINUSE" ? `port ${env.PORT} is already in use (set PORT to another one)` : error.message);
+  });
+  server.listen({ port: env.PORT, host: env.HOST }, () => {
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : env.PORT;
+    log.info(`listening on http://localhost:${port} (${describe(target)})`);
+    // Under `remix dev`, tell the dev server this build is up so it can reload the browser.
+    if (process.env.REMIX_DEV_ORIGIN) void broadcastDevReady(build);
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: finishing requests in flight, then stopping`);
+    // Idle keep-alive sockets would hold close() open forever; in-flight requests get 10 s.
+    server.closeIdleConnections();
+    const force = setTimeout(() => server.closeAllConnections(), 10_000);
+    force.unref();
+    server.close(() => {
+      void disconnectDatabase().finally(() => process.exit(0));
+    });
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+const command = process.argv[2] ?? "serve";
+if (command === "serve") {
+  await serve();
+} else {
+  fail(`unknown command "${command}" (the only one is "serve")`);
+}

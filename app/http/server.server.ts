@@ -1,0 +1,63 @@
+// The process's HTTP server: a bare node:http layer that answers the endpoints which must be
+// fast itself (health now, the decision endpoints later), and hands everything else to Express
+// and Remix. Every response, from either side, carries the security headers.
+import http from "node:http";
+import path from "node:path";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import type { Db } from "~/db/client.server";
+import { databaseIsReachable } from "~/db/health.server";
+import { createNonce, documentPolicy, lockedDownPolicy, setSecurityHeaders } from "./security-headers.server";
+
+export type ServerOptions = {
+  build: ServerBuild;
+  db: Db;
+  publicUrl: string;
+  mode: "development" | "production" | "test";
+  publicDir: string;
+};
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-store" });
+  res.end(text);
+}
+
+export function createServer(options: ServerOptions): http.Server {
+  const https = options.publicUrl.startsWith("https:");
+  const dev = options.mode === "development";
+
+  const app = express();
+  app.disable("x-powered-by");
+  // Remix's fingerprinted assets never change under one name: cache them for a year.
+  app.use("/build", express.static(path.join(options.publicDir, "build"), { immutable: true, maxAge: "1y", index: false }));
+  app.use(express.static(options.publicDir, { maxAge: "1h", index: false }));
+  app.all(
+    "*",
+    createRequestHandler({
+      build: options.build,
+      mode: options.mode,
+      getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
+    }),
+  );
+
+  return http.createServer((req, res) => {
+    const url = req.url ?? "/";
+    if (url === "/healthz" || url.startsWith("/healthz?")) {
+      setSecurityHeaders(res, { csp: lockedDownPolicy, https });
+      if (req.method !== "GET" && req.method !== "HEAD") {
+        res.setHeader("Allow", "GET, HEAD");
+        return sendJson(res, 405, { error: { code: "method_not_allowed", message: "Use GET" } });
+      }
+      void databaseIsReachable(options.db).then((up) =>
+        sendJson(res, up ? 200 : 503, up ? { status: "ok", database: "ok" } : { status: "unavailable", database: "unreachable" }),
+      );
+      return;
+    }
+    const nonce = createNonce();
+    setSecurityHeaders(res, { csp: documentPolicy(nonce, { dev }), https });
+    (res as http.ServerResponse & { locals?: Record<string, unknown> }).locals = { cspNonce: nonce };
+    app(req as express.Request, res as express.Response);
+  });
+}

@@ -1,0 +1,99 @@
+// The process's configuration: every environment variable Mesure reads, parsed once by zod.
+// A bad value stops start-up with one line naming the variable, never a stack trace later.
+import { z } from "zod";
+
+const booleanText = z
+  .enum(["true", "false", "1", "0", "yes", "no"], {
+    error: "must be true or false",
+  })
+  .transform((value) => value === "true" || value === "1" || value === "yes");
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), {
+    message: 'must start with "file:" (SQLite) or "postgresql://" (PostgreSQL)',
+  })
+  .refine((url) => !/^postgres/.test(url) || URL.canParse(url), {
+    message: "is not a valid PostgreSQL connection URL",
+  });
+
+export const envSchema = z
+  .object({
+    // `npm start` is a production run; `npm run dev` (remix dev) sets development.
+    NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+    PORT: z.coerce
+      .number({ error: "must be a port number" })
+      .int("must be a whole number")
+      .min(0, "must be between 0 and 65535")
+      .max(65535, "must be between 0 and 65535")
+      .default(3000),
+    HOST: z.string().trim().min(1, "must not be empty").optional(),
+    DATABASE_URL: databaseUrl.default("file:./data/mesure.db"),
+    PUBLIC_URL: z
+      .url({ error: "must be an absolute http(s) URL, e.g. https://prefs.example.com" })
+      .refine((url) => /^https?:/.test(url), { message: "must be an http or https URL" })
+      .optional(),
+    MESURE_SECRET: z
+      .string()
+      .min(32, "must be at least 32 characters (e.g. the output of `openssl rand -hex 32`)")
+      .optional(),
+    DATA_DIR: z.string().trim().min(1, "must not be empty").default("./data"),
+    SEED_DEMO: booleanText.optional(),
+    LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
+  })
+  .superRefine((env, ctx) => {
+    // On SQLite every process shares one machine, so the generated key file in DATA_DIR serves
+    // them all; PostgreSQL means several hosts, which must sign links with the same key.
+    if (env.NODE_ENV === "production" && env.DATABASE_URL.startsWith("postgres") && !env.MESURE_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["MESURE_SECRET"],
+        message: "is required in production on PostgreSQL (every process must sign links with the same key)",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema> & { PUBLIC_URL: string; SEED_DEMO: boolean };
+
+/** Parses the environment, or returns the one line that says what is wrong with it. */
+export function parseEnv(
+  source: Record<string, string | undefined>,
+): { ok: true; env: Env } | { ok: false; error: string } {
+  // An empty variable is treated as unset, as shells and .env files often leave them.
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
+  const result = envSchema.safeParse(present);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = String(issue.path[0] ?? "environment");
+    const raw = source[name];
+    const got = raw === undefined ? "" : ` (got ${JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}…` : raw)})`;
+    const message = issue.code === "invalid_type" && raw === undefined ? "is required" : issue.message;
+    return { ok: false, error: `mesure: invalid configuration: ${name} ${message}${got}` };
+  }
+  const env = result.data;
+  return {
+    ok: true,
+    env: {
+      ...env,
+      PUBLIC_URL: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
+      // The demo brand is seeded on the embedded default database unless told otherwise;
+      // a production database pointed at by DATABASE_URL gets it only when asked.
+      SEED_DEMO: env.SEED_DEMO ?? source.DATABASE_URL === undefined,
+    },
+  };
+}
+
+let cached: Env | undefined;
+
+/** The validated configuration; exits the process with one clear line if it is invalid. */
+export function getEnv(): Env {
+  if (cached) return cached;
+  const parsed = parseEnv(process.env);
+  if (!parsed.ok) {
+    console.error(parsed.error);
+    process.exit(1);
+  }
+  cached = parsed.env;
+  return cached;
+}
