@@ -21,7 +21,8 @@ export default function handleRequest(
   const nonce = loadContext.cspNonce ?? "";
   // ?lang=en on any page makes English stick for the next visits, without JavaScript.
   const { locale, fromQuery } = resolveLocale(request);
-  if (fromQuery) responseHeaders.append("Set-Cookie", languageCookie(locale, new URL(request.url).protocol === "https:"));
+  if (fromQuery)
+    responseHeaders.append("Set-Cookie", languageCookie(locale, new URL(request.url).protocol === "https:"));
   responseHeaders.set("Content-Language", locale);
   responseHeaders.append("Vary", "Accept-Language, Cookie");
 
@@ -38,7 +39,12 @@ export default function handleRequest(
           shellRendered = true;
           const body = new PassThrough();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
+          resolve(
+            new Response(createReadableStreamFromReadable(body), {
+              headers: responseHeaders,
+              status: responseStatusCode,
+            }),
+          );
           pipe(body);
         },
         onShellError(error: unknown) {

@@ -1,4 +1,4 @@
-/// <reference types="@remix-run/node" />
+/// <reference types="@remix-run/dev" />
 
 // The virtual module through which remix.config.js `server` hands the app to our entry.
 declare module "@remix-run/dev/server-build" {
@@ -12,11 +12,4 @@ declare module "@remix-run/dev/server-build" {
   export const mode: ServerBuild["mode"];
   export const publicPath: ServerBuild["publicPath"];
   export const routes: ServerBuild["routes"];
-}
-
-declare module "@remix-run/node" {
-  interface AppLoadContext {
-    /** The nonce of this request's Content-Security-Policy, for inline scripts. */
-    cspNonce: string;
-  }
 }

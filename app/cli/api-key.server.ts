@@ -6,7 +6,12 @@ import { ApiKeyName, createApiKey, listApiKeys, revokeApiKey } from "~/models/ap
 import { parse, required, UsageError, validate } from "./args";
 import { brandFromSlug } from "./brand-lookup.server";
 
-export async function apiKeyCommand(db: Db, [action, ...argv]: string[], out: (line: string) => void, note: (line: string) => void) {
+export async function apiKeyCommand(
+  db: Db,
+  [action, ...argv]: string[],
+  out: (line: string) => void,
+  note: (line: string) => void,
+) {
   if (action === "create") {
     const values = parse(argv, { brand: { type: "string" }, name: { type: "string" } });
     const brand = await brandFromSlug(db, required(values, "brand"));
@@ -31,7 +36,10 @@ export async function apiKeyCommand(db: Db, [action, ...argv]: string[], out: (l
     const brand = await brandFromSlug(db, required(values, "brand"));
     const idOrPrefix = required(values, "key").replace(/…$/, "");
     const revoked = await revokeApiKey(db, { brandId: brand.id, idOrPrefix });
-    if (!revoked) throw new UsageError(`brand ${brand.slug} has no API key "${idOrPrefix}" (give its id or its prefix, see: mesure api-key list)`);
+    if (!revoked)
+      throw new UsageError(
+        `brand ${brand.slug} has no API key "${idOrPrefix}" (give its id or its prefix, see: mesure api-key list)`,
+      );
     out(`revoked API key ${revoked.prefix}… of ${brand.slug}`);
     return;
   }

@@ -31,7 +31,11 @@ export function list(value: unknown): string[] | undefined {
 }
 
 /** Parses with a zod schema; a failure names the option (--name-fr) rather than the field. */
-export function validate<T extends z.ZodType>(schema: T, input: unknown, optionFor: Record<string, string> = {}): z.infer<T> {
+export function validate<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  optionFor: Record<string, string> = {},
+): z.infer<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;

@@ -26,7 +26,9 @@ export async function topicCommand(db: Db, [action, ...argv]: string[], out: (li
       try {
         filterFields = JSON.parse(String(values["filter-fields"]));
       } catch {
-        throw new UsageError(`--filter-fields must be JSON, e.g. '[{"key":"size","type":"set","labelFr":"Taille","labelEn":"Size","options":["S","M"]}]'`);
+        throw new UsageError(
+          `--filter-fields must be JSON, e.g. '[{"key":"size","type":"set","labelFr":"Taille","labelEn":"Size","options":["S","M"]}]'`,
+        );
       }
     }
     const input = validate(

@@ -2,9 +2,7 @@
 // decides which of the two generated clients, adapters and migration folders to use.
 import path from "node:path";
 
-export type DatabaseTarget =
-  | { provider: "sqlite"; file: string }
-  | { provider: "postgresql"; url: string };
+export type DatabaseTarget = { provider: "sqlite"; file: string } | { provider: "postgresql"; url: string };
 
 export function parseDatabaseUrl(url: string, cwd = process.cwd()): DatabaseTarget {
   if (url.startsWith("file:")) {

@@ -15,7 +15,16 @@ import { createTopic, type Topic, type TopicInput } from "~/models/topic.server"
 
 export const DEMO_SLUG = "demo";
 
-const designers = ["A.P.C.", "Ami Paris", "Ba&sh", "Isabel Marant", "Jacquemus", "Maison Kitsuné", "Sézane", "Zadig & Voltaire"];
+const designers = [
+  "A.P.C.",
+  "Ami Paris",
+  "Ba&sh",
+  "Isabel Marant",
+  "Jacquemus",
+  "Maison Kitsuné",
+  "Sézane",
+  "Zadig & Voltaire",
+];
 const categories = ["accessories", "bags", "coats", "dresses", "jeans", "knitwear", "shoes"];
 const sizes = ["XS", "S", "M", "L", "XL", "36", "37", "38", "39", "40", "41", "42"];
 
@@ -36,7 +45,8 @@ export const demoTopics: TopicInput[] = [
     key: "price-drop",
     nameFr: "Baisses de prix",
     nameEn: "Price drops",
-    descriptionFr: "Une pièce qui vous correspond baisse de prix : créateur, catégorie, taille et prix maximum, à vous de choisir.",
+    descriptionFr:
+      "Une pièce qui vous correspond baisse de prix : créateur, catégorie, taille et prix maximum, à vous de choisir.",
     descriptionEn: "A piece that fits you drops in price: you choose the designer, category, size and maximum price.",
     kind: "alert",
     channels: ["email", "push", "sms"],
@@ -68,7 +78,8 @@ export const demoTopics: TopicInput[] = [
     key: "order-updates",
     nameFr: "Suivi de commande",
     nameEn: "Order updates",
-    descriptionFr: "Confirmation, expédition et livraison de vos commandes. Nécessaire au service : ne peut pas être désactivé.",
+    descriptionFr:
+      "Confirmation, expédition et livraison de vos commandes. Nécessaire au service : ne peut pas être désactivé.",
     descriptionEn: "Confirmation, shipping and delivery of your orders. Needed to serve you: cannot be turned off.",
     kind: "transactional",
     channels: ["email", "sms", "push"],
@@ -80,7 +91,8 @@ export const demoTopics: TopicInput[] = [
     key: "partner-offers",
     nameFr: "Offres de nos partenaires",
     nameEn: "Partner offers",
-    descriptionFr: "Des offres sélectionnées chez des marques partenaires. Désactivé tant que vous ne l'avez pas demandé.",
+    descriptionFr:
+      "Des offres sélectionnées chez des marques partenaires. Désactivé tant que vous ne l'avez pas demandé.",
     descriptionEn: "Selected offers from partner brands. Off until you ask for it.",
     kind: "marketing",
     channels: ["email"],
@@ -118,59 +130,173 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ created: boo
   const customer = async (input: CustomerInput) => {
     const row = await upsertCustomer(db, brand.id, input);
     const owner = { brandId: brand.id, customerId: row.id };
-    await setSubscription(db, owner, { topic: topics["order-updates"]!, channel: "email", status: "subscribed" }, change);
+    await setSubscription(
+      db,
+      owner,
+      { topic: topics["order-updates"]!, channel: "email", status: "subscribed" },
+      change,
+    );
     return owner;
   };
 
   // Camille, Paris: hunts for Isabel Marant shoes under 300 €, no SMS after 21:00.
-  const camille = await customer({ externalId: "cust-camille", email: "camille.martin@example.fr", phone: "+33612345678", locale: "fr", timezone: "Europe/Paris" });
-  await setSubscription(db, camille, { topic: topics["newsletter"]!, channel: "email", status: "subscribed", frequency: "weekly" }, change);
+  const camille = await customer({
+    externalId: "cust-camille",
+    email: "camille.martin@example.fr",
+    phone: "+33612345678",
+    locale: "fr",
+    timezone: "Europe/Paris",
+  });
+  await setSubscription(
+    db,
+    camille,
+    { topic: topics["newsletter"]!, channel: "email", status: "subscribed", frequency: "weekly" },
+    change,
+  );
   await setSubscription(db, camille, { topic: topics["price-drop"]!, channel: "email", status: "subscribed" }, change);
   await setSubscription(db, camille, { topic: topics["price-drop"]!, channel: "sms", status: "subscribed" }, change);
-  await addAlertFilter(db, camille, {
-    topic: topics["price-drop"]!,
-    label: "Isabel Marant, chaussures 38",
-    criteria: { designer: { in: ["Isabel Marant"] }, category: { in: ["shoes"] }, size: { in: ["38"] }, price: { max: 300 } },
-    channel: "email",
-  }, change);
-  await setChannelSettings(db, camille, "sms", { enabled: true, quietStart: "21:00", quietEnd: "08:00", dailyCap: 1 }, change);
+  await addAlertFilter(
+    db,
+    camille,
+    {
+      topic: topics["price-drop"]!,
+      label: "Isabel Marant, chaussures 38",
+      criteria: {
+        designer: { in: ["Isabel Marant"] },
+        category: { in: ["shoes"] },
+        size: { in: ["38"] },
+        price: { max: 300 },
+      },
+      channel: "email",
+    },
+    change,
+  );
+  await setChannelSettings(
+    db,
+    camille,
+    "sms",
+    { enabled: true, quietStart: "21:00", quietEnd: "08:00", dailyCap: 1 },
+    change,
+  );
 
   // James, New York: monthly newsletter, and "looking for something" for ten days.
-  const james = await customer({ externalId: "cust-james", email: "james.walker@example.com", locale: "en", timezone: "America/New_York" });
-  await setSubscription(db, james, { topic: topics["newsletter"]!, channel: "email", status: "subscribed", frequency: "monthly" }, change);
+  const james = await customer({
+    externalId: "cust-james",
+    email: "james.walker@example.com",
+    locale: "en",
+    timezone: "America/New_York",
+  });
+  await setSubscription(
+    db,
+    james,
+    { topic: topics["newsletter"]!, channel: "email", status: "subscribed", frequency: "monthly" },
+    change,
+  );
   await setSubscription(db, james, { topic: topics["back-in-stock"]!, channel: "email", status: "subscribed" }, change);
-  await addAlertFilter(db, james, {
-    topic: topics["back-in-stock"]!,
-    label: "Trench coat, M",
-    criteria: { product: { eq: "SKU-TRENCH-0042" }, size: { in: ["M"] } },
-    channel: "email",
-  }, change);
-  await setGeneralSettings(db, james, { contextMode: "looking", contextUntil: new Date(now.getTime() + 10 * DAY), contextTopics: ["back-in-stock"] }, change);
+  await addAlertFilter(
+    db,
+    james,
+    {
+      topic: topics["back-in-stock"]!,
+      label: "Trench coat, M",
+      criteria: { product: { eq: "SKU-TRENCH-0042" }, size: { in: ["M"] } },
+      channel: "email",
+    },
+    change,
+  );
+  await setGeneralSettings(
+    db,
+    james,
+    { contextMode: "looking", contextUntil: new Date(now.getTime() + 10 * DAY), contextTopics: ["back-in-stock"] },
+    change,
+  );
 
   // Aroha, Auckland: SMS at most once a day, five messages a week in all; partner offers
   // asked for but not yet confirmed (double opt-in pending, so not consent).
-  const aroha = await customer({ externalId: "cust-aroha", email: "aroha.ngata@example.nz", phone: "+64211234567", locale: "en", timezone: "Pacific/Auckland" });
-  await setSubscription(db, aroha, { topic: topics["newsletter"]!, channel: "email", status: "subscribed", frequency: "weekly" }, change);
+  const aroha = await customer({
+    externalId: "cust-aroha",
+    email: "aroha.ngata@example.nz",
+    phone: "+64211234567",
+    locale: "en",
+    timezone: "Pacific/Auckland",
+  });
+  await setSubscription(
+    db,
+    aroha,
+    { topic: topics["newsletter"]!, channel: "email", status: "subscribed", frequency: "weekly" },
+    change,
+  );
   await setSubscription(db, aroha, { topic: topics["partner-offers"]!, channel: "email", status: "pending" }, change);
   await setChannelSettings(db, aroha, "sms", { enabled: true, dailyCap: 1, weeklyCap: 3 }, change);
   await setGeneralSettings(db, aroha, { globalWeeklyCap: 5, digestHour: 18 }, change);
 
   // Léa, Paris: a difficult moment; everything paused for two weeks, some subjects excluded.
-  const lea = await customer({ externalId: "cust-lea", email: "lea.bernard@example.fr", locale: "fr", timezone: "Europe/Paris" });
-  await setSubscription(db, lea, { topic: topics["newsletter"]!, channel: "email", status: "subscribed", frequency: "weekly" }, change);
-  await setGeneralSettings(db, lea, { pausedUntil: new Date(now.getTime() + 14 * DAY), excludedTags: ["pregnancy-baby", "bereavement"] }, change);
+  const lea = await customer({
+    externalId: "cust-lea",
+    email: "lea.bernard@example.fr",
+    locale: "fr",
+    timezone: "Europe/Paris",
+  });
+  await setSubscription(
+    db,
+    lea,
+    { topic: topics["newsletter"]!, channel: "email", status: "subscribed", frequency: "weekly" },
+    change,
+  );
+  await setGeneralSettings(
+    db,
+    lea,
+    { pausedUntil: new Date(now.getTime() + 14 * DAY), excludedTags: ["pregnancy-baby", "bereavement"] },
+    change,
+  );
 
   // Kenji, Tokyo: "just browsing" for a week, no push at all.
-  const kenji = await customer({ externalId: "cust-kenji", email: "kenji.sato@example.jp", locale: "en", timezone: "Asia/Tokyo" });
-  await setSubscription(db, kenji, { topic: topics["newsletter"]!, channel: "email", status: "subscribed", frequency: "weekly" }, change);
+  const kenji = await customer({
+    externalId: "cust-kenji",
+    email: "kenji.sato@example.jp",
+    locale: "en",
+    timezone: "Asia/Tokyo",
+  });
+  await setSubscription(
+    db,
+    kenji,
+    { topic: topics["newsletter"]!, channel: "email", status: "subscribed", frequency: "weekly" },
+    change,
+  );
   await setSubscription(db, kenji, { topic: topics["price-drop"]!, channel: "email", status: "subscribed" }, change);
-  await addAlertFilter(db, kenji, { topic: topics["price-drop"]!, label: "Jacquemus bags", criteria: { designer: { in: ["Jacquemus"] }, category: { in: ["bags"] } }, channel: "email", frequency: "daily" }, change);
+  await addAlertFilter(
+    db,
+    kenji,
+    {
+      topic: topics["price-drop"]!,
+      label: "Jacquemus bags",
+      criteria: { designer: { in: ["Jacquemus"] }, category: { in: ["bags"] } },
+      channel: "email",
+      frequency: "daily",
+    },
+    change,
+  );
   await setChannelSettings(db, kenji, "push", { enabled: false }, change);
-  await setGeneralSettings(db, kenji, { contextMode: "browsing", contextUntil: new Date(now.getTime() + 7 * DAY) }, change);
+  await setGeneralSettings(
+    db,
+    kenji,
+    { contextMode: "browsing", contextUntil: new Date(now.getTime() + 7 * DAY) },
+    change,
+  );
 
   // Marie, Paris: unsubscribed from the newsletter; order updates only.
-  const marie = await customer({ externalId: "cust-marie", email: "marie.dubois@example.fr", locale: "fr", timezone: "Europe/Paris" });
-  await setSubscription(db, marie, { topic: topics["newsletter"]!, channel: "email", status: "subscribed", frequency: "weekly" }, { ...change, at: new Date(now.getTime() - 90 * DAY) });
+  const marie = await customer({
+    externalId: "cust-marie",
+    email: "marie.dubois@example.fr",
+    locale: "fr",
+    timezone: "Europe/Paris",
+  });
+  await setSubscription(
+    db,
+    marie,
+    { topic: topics["newsletter"]!, channel: "email", status: "subscribed", frequency: "weekly" },
+    { ...change, at: new Date(now.getTime() - 90 * DAY) },
+  );
   await setSubscription(db, marie, { topic: topics["newsletter"]!, channel: "email", status: "unsubscribed" }, change);
 
   return { created: true };

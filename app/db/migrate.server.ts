@@ -53,7 +53,9 @@ function pending(migrations: Migration[], applied: Map<string, string>): Migrati
   for (const [name, checksum] of applied) {
     const local = migrations.find((migration) => migration.name === name);
     if (!local) {
-      throw new Error(`The database has migration ${name}, which this version of Mesure does not know: is it older than the database?`);
+      throw new Error(
+        `The database has migration ${name}, which this version of Mesure does not know: is it older than the database?`,
+      );
     }
     if (local.checksum !== checksum) {
       throw new Error(`Migration ${name} was changed after it was applied; write a new migration instead`);

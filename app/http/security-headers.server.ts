@@ -36,10 +36,7 @@ export function documentPolicy(nonce: string, options: { dev?: boolean } = {}): 
 
 export const lockedDownPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-export function setSecurityHeaders(
-  res: ServerResponse,
-  options: { csp: string; https: boolean },
-): void {
+export function setSecurityHeaders(res: ServerResponse, options: { csp: string; https: boolean }): void {
   for (const [name, value] of Object.entries(common)) res.setHeader(name, value);
   res.setHeader("Content-Security-Policy", options.csp);
   if (options.https) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");

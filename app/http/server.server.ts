@@ -20,7 +20,11 @@ export type ServerOptions = {
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-store" });
+  res.writeHead(status, {
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": Buffer.byteLength(text),
+    "Cache-Control": "no-store",
+  });
   res.end(text);
 }
 
@@ -31,7 +35,10 @@ export function createServer(options: ServerOptions): http.Server {
   const app = express();
   app.disable("x-powered-by");
   // Remix's fingerprinted assets never change under one name: cache them for a year.
-  app.use("/build", express.static(path.join(options.publicDir, "build"), { immutable: true, maxAge: "1y", index: false }));
+  app.use(
+    "/build",
+    express.static(path.join(options.publicDir, "build"), { immutable: true, maxAge: "1y", index: false }),
+  );
   app.use(express.static(options.publicDir, { maxAge: "1h", index: false }));
   app.all(
     "*",
@@ -51,7 +58,11 @@ export function createServer(options: ServerOptions): http.Server {
         return sendJson(res, 405, { error: { code: "method_not_allowed", message: "Use GET" } });
       }
       void databaseIsReachable(options.db).then((up) =>
-        sendJson(res, up ? 200 : 503, up ? { status: "ok", database: "ok" } : { status: "unavailable", database: "unreachable" }),
+        sendJson(
+          res,
+          up ? 200 : 503,
+          up ? { status: "ok", database: "ok" } : { status: "unavailable", database: "unreachable" },
+        ),
       );
       return;
     }

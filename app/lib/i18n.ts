@@ -5,7 +5,8 @@ import { locales, type Locale } from "./vocabulary";
 
 const fr = {
   "meta.title": "Mesure — préférences et fréquence des communications",
-  "meta.description": "Chacun choisit ce qu'il reçoit, à quelle fréquence et sur quel canal ; Mesure le fait respecter à chaque envoi.",
+  "meta.description":
+    "Chacun choisit ce qu'il reçoit, à quelle fréquence et sur quel canal ; Mesure le fait respecter à chaque envoi.",
   "nav.skip": "Aller au contenu",
   "nav.language": "Langue",
   "nav.switchTo": "English",
@@ -14,14 +15,18 @@ const fr = {
     "Mesure est un centre de préférences et un gestionnaire de fréquence des communications. Les clients d'une marque choisissent ce qu'ils reçoivent, à quelle fréquence, sur quel canal et ce que la marque peut conserver sur eux ; chaque e-mail, SMS et notification passe ensuite par une seule politique qui respecte ces choix.",
   "home.audiences": "Pour qui",
   "home.customers.title": "Les clients",
-  "home.customers.body": "Un portail calme, en français et en anglais, pour choisir sujets, alertes, fréquence, heures de silence et pauses, et comprendre pourquoi chaque message est arrivé.",
+  "home.customers.body":
+    "Un portail calme, en français et en anglais, pour choisir sujets, alertes, fréquence, heures de silence et pauses, et comprendre pourquoi chaque message est arrivé.",
   "home.brands.title": "Les marques",
-  "home.brands.body": "Le portail et le bandeau cookies s'intègrent au site de la marque ; la console montre ce que Mesure retient et pourquoi.",
+  "home.brands.body":
+    "Le portail et le bandeau cookies s'intègrent au site de la marque ; la console montre ce que Mesure retient et pourquoi.",
   "home.systems.title": "Les systèmes d'envoi",
-  "home.systems.body": "Avant chaque message, une question : « puis-je l'envoyer maintenant ? » La réponse : envoyer, attendre, regrouper dans un résumé, ou non — avec les raisons.",
+  "home.systems.body":
+    "Avant chaque message, une question : « puis-je l'envoyer maintenant ? » La réponse : envoyer, attendre, regrouper dans un résumé, ou non — avec les raisons.",
   "home.demo.title": "La marque de démonstration",
   "home.demo.intro": "{name} (identifiant « {slug} ») propose ces sujets à ses clients :",
-  "home.demo.missing": "Aucune marque de démonstration dans cette base. Créez une marque avec la ligne de commande : npm run -s mesure -- brand create --slug ma-marque --name \"Ma marque\".",
+  "home.demo.missing":
+    'Aucune marque de démonstration dans cette base. Créez une marque avec la ligne de commande : npm run -s mesure -- brand create --slug ma-marque --name "Ma marque".',
   "home.demo.channels": "Canaux : {channels}",
   "home.demo.frequency": "Fréquence par défaut : {frequency}",
   "kind.transactional": "Transactionnel",
@@ -46,7 +51,8 @@ const fr = {
 
 const en: Record<keyof typeof fr, string> = {
   "meta.title": "Mesure — communication preferences and frequency",
-  "meta.description": "Everyone chooses what they receive, how often and on which channel; Mesure enforces it on every send.",
+  "meta.description":
+    "Everyone chooses what they receive, how often and on which channel; Mesure enforces it on every send.",
   "nav.skip": "Skip to content",
   "nav.language": "Language",
   "nav.switchTo": "Français",
@@ -55,14 +61,18 @@ const en: Record<keyof typeof fr, string> = {
     "Mesure is a preference center and communications frequency manager. A brand's customers choose what they hear about, how often, on which channel and what the brand may keep about them; every email, SMS and notification then passes through one policy that enforces those choices.",
   "home.audiences": "Who it serves",
   "home.customers.title": "Customers",
-  "home.customers.body": "A calm portal, in French and English, to choose topics, alerts, frequency, quiet hours and pauses, and to see why each message arrived.",
+  "home.customers.body":
+    "A calm portal, in French and English, to choose topics, alerts, frequency, quiet hours and pauses, and to see why each message arrived.",
   "home.brands.title": "Brands",
-  "home.brands.body": "The portal and the cookie banner fit into the brand's own site; the console shows what Mesure holds back and why.",
+  "home.brands.body":
+    "The portal and the cookie banner fit into the brand's own site; the console shows what Mesure holds back and why.",
   "home.systems.title": "Messaging systems",
-  "home.systems.body": "Before each message, one question: \u201cmay I send this now?\u201d The answer: send, wait, fold into a digest, or don't \u2014 with the reasons.",
+  "home.systems.body":
+    "Before each message, one question: \u201cmay I send this now?\u201d The answer: send, wait, fold into a digest, or don't \u2014 with the reasons.",
   "home.demo.title": "The demo brand",
   "home.demo.intro": "{name} (slug \u201c{slug}\u201d) offers its customers these topics:",
-  "home.demo.missing": "No demo brand in this database. Create a brand from the command line: npm run -s mesure -- brand create --slug my-brand --name \"My brand\".",
+  "home.demo.missing":
+    'No demo brand in this database. Create a brand from the command line: npm run -s mesure -- brand create --slug my-brand --name "My brand".',
   "home.demo.channels": "Channels: {channels}",
   "home.demo.frequency": "Default frequency: {frequency}",
   "kind.transactional": "Transactional",

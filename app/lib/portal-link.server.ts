@@ -11,7 +11,12 @@ export function portalLink(
 ): string {
   const token = mintToken(
     input.secret,
-    { purpose: PORTAL_TOKEN_PURPOSE, brandId: input.brandId, customerId: input.customerId, ttlSeconds: input.ttlSeconds },
+    {
+      purpose: PORTAL_TOKEN_PURPOSE,
+      brandId: input.brandId,
+      customerId: input.customerId,
+      ttlSeconds: input.ttlSeconds,
+    },
     now,
   );
   return `${input.publicUrl}${PORTAL_ENTRY_PATH}?token=${encodeURIComponent(token)}`;

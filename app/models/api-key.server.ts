@@ -29,7 +29,12 @@ export function looksLikeApiKey(value: string): boolean {
 export async function createApiKey(db: Db, input: { brandId: string; name: string }) {
   const key = generateApiKey();
   const record = await db.apiKey.create({
-    data: { brandId: input.brandId, name: ApiKeyName.parse(input.name), prefix: key.slice(0, VISIBLE), hash: hashApiKey(key) },
+    data: {
+      brandId: input.brandId,
+      name: ApiKeyName.parse(input.name),
+      prefix: key.slice(0, VISIBLE),
+      hash: hashApiKey(key),
+    },
     select: { id: true, name: true, prefix: true, createdAt: true },
   });
   return { key, record };

@@ -1,9 +1,10 @@
 // Brands (tenants): creation with their defaults, and look-ups by slug.
 import { z } from "zod";
 import type { Db, Tx } from "~/db/client.server";
+import { isUniqueViolation } from "~/db/errors";
 import { fromJson, toJson } from "~/lib/json-column";
 import { genesisHash } from "~/models/consent.server";
-import { Locale, Origin, SendWindow, Slug, Theme, TimeZone, type Channel } from "~/lib/vocabulary";
+import { Locale, Origin, type SendWindow, Slug, Theme, TimeZone, type Channel } from "~/lib/vocabulary";
 
 export const BrandInput = z.object({
   slug: Slug,
@@ -40,7 +41,17 @@ const brandSelect = {
   createdAt: true,
 } as const;
 
-type BrandRow = { id: string; slug: string; name: string; locales: string; defaultTimezone: string; theme: string; embedOrigins: string; globalWeeklyCap: number | null; createdAt: Date };
+type BrandRow = {
+  id: string;
+  slug: string;
+  name: string;
+  locales: string;
+  defaultTimezone: string;
+  theme: string;
+  embedOrigins: string;
+  globalWeeklyCap: number | null;
+  createdAt: Date;
+};
 
 function toBrand(row: BrandRow) {
   return {
@@ -60,6 +71,16 @@ export class SlugTakenError extends Error {
 
 export async function createBrand(db: Db, input: BrandInput): Promise<Brand> {
   const data = BrandInput.parse(input);
+  try {
+    return await insertBrand(db, data);
+  } catch (error) {
+    // Two creations racing past the check below: the database's unique slug decides.
+    if (isUniqueViolation(error)) throw new SlugTakenError(data.slug);
+    throw error;
+  }
+}
+
+async function insertBrand(db: Db, data: z.output<typeof BrandInput>): Promise<Brand> {
   return db.$transaction(async (tx) => {
     if (await tx.brand.findUnique({ where: { slug: data.slug }, select: { id: true } })) {
       throw new SlugTakenError(data.slug);

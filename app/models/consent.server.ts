@@ -63,7 +63,10 @@ export function consentEventHash(event: Hashed): string {
  * Appends one event to the brand's chain. Must run inside the transaction that makes the
  * change it records, so the change and its proof commit together or not at all.
  */
-export async function appendConsentEvent(tx: Tx, input: ConsentEventInput): Promise<{ id: string; seq: number; hash: string }> {
+export async function appendConsentEvent(
+  tx: Tx,
+  input: ConsentEventInput,
+): Promise<{ id: string; seq: number; hash: string }> {
   // Locks the brand's chain head until commit: concurrent appends queue here.
   const head = await tx.consentChain.update({
     where: { brandId: input.brandId },
@@ -88,7 +91,11 @@ export async function appendConsentEvent(tx: Tx, input: ConsentEventInput): Prom
   };
   const hash = consentEventHash(event);
   const row = await tx.consentEvent.create({ data: { ...event, hash }, select: { id: true } });
-  await tx.consentChain.update({ where: { brandId: input.brandId }, data: { headHash: hash }, select: { brandId: true } });
+  await tx.consentChain.update({
+    where: { brandId: input.brandId },
+    data: { headHash: hash },
+    select: { brandId: true },
+  });
   return { id: row.id, seq: event.seq, hash };
 }
 
@@ -96,6 +103,16 @@ export async function listConsentEvents(tx: Tx, input: { brandId: string; custom
   return tx.consentEvent.findMany({
     where: { brandId: input.brandId, customerId: input.customerId },
     orderBy: { seq: "asc" },
-    select: { id: true, seq: true, kind: true, subject: true, before: true, after: true, source: true, policyVersion: true, createdAt: true },
+    select: {
+      id: true,
+      seq: true,
+      kind: true,
+      subject: true,
+      before: true,
+      after: true,
+      source: true,
+      policyVersion: true,
+      createdAt: true,
+    },
   });
 }

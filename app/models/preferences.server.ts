@@ -8,11 +8,11 @@ import { appendConsentEvent } from "~/models/consent.server";
 import type { Topic } from "~/models/topic.server";
 import {
   AlertCriteria,
-  Channel,
+  type Channel,
   ContextMode,
   Frequency,
   LocalTime,
-  SubscriptionStatus,
+  type SubscriptionStatus,
   TopicKey,
   type FilterField,
 } from "~/lib/vocabulary";
@@ -81,7 +81,13 @@ export const ChannelSettings = z
     path: ["quietEnd"],
   });
 
-export async function setChannelSettings(db: Db, owner: Owner, channel: Channel, input: z.input<typeof ChannelSettings>, change: ChangeSource) {
+export async function setChannelSettings(
+  db: Db,
+  owner: Owner,
+  channel: Channel,
+  input: z.input<typeof ChannelSettings>,
+  change: ChangeSource,
+) {
   const settings = ChannelSettings.parse(input);
   return db.$transaction(async (tx) => {
     const key = { customerId_channel: { customerId: owner.customerId, channel } };
@@ -112,7 +118,12 @@ export const GeneralSettings = z
   })
   .partial();
 
-export async function setGeneralSettings(db: Db, owner: Owner, input: z.input<typeof GeneralSettings>, change: ChangeSource) {
+export async function setGeneralSettings(
+  db: Db,
+  owner: Owner,
+  input: z.input<typeof GeneralSettings>,
+  change: ChangeSource,
+) {
   const settings = GeneralSettings.parse(input);
   return db.$transaction(async (tx) => {
     const select = {
@@ -153,7 +164,8 @@ export function validateCriteria(fields: FilterField[], criteria: AlertCriteria)
       problems.push({ path: `criteria.${key}`, message: "must be a list of values ({ in: [...] })" });
     } else if (field.type === "set" && "in" in criterion) {
       const unknown = criterion.in.filter((value) => !field.options.includes(value));
-      if (unknown.length) problems.push({ path: `criteria.${key}`, message: `has unknown values: ${unknown.join(", ")}` });
+      if (unknown.length)
+        problems.push({ path: `criteria.${key}`, message: `has unknown values: ${unknown.join(", ")}` });
     } else if (field.type === "range" && !("min" in criterion || "max" in criterion)) {
       problems.push({ path: `criteria.${key}`, message: "must be a range ({ min, max })" });
     } else if (field.type === "text" && !("eq" in criterion)) {
@@ -167,7 +179,13 @@ export function validateCriteria(fields: FilterField[], criteria: AlertCriteria)
 export async function addAlertFilter(
   db: Db,
   owner: Owner,
-  input: { topic: Topic; label?: string; criteria: AlertCriteria; channel: Channel; frequency?: z.input<typeof Frequency> },
+  input: {
+    topic: Topic;
+    label?: string;
+    criteria: AlertCriteria;
+    channel: Channel;
+    frequency?: z.input<typeof Frequency>;
+  },
   change: ChangeSource,
 ) {
   const { topic } = input;
@@ -181,7 +199,14 @@ export async function addAlertFilter(
   const frequency = Frequency.parse(input.frequency ?? "instant");
   return db.$transaction(async (tx) => {
     const filter = await tx.alertFilter.create({
-      data: { ...owner, topicId: topic.id, label: input.label ?? "", criteria: toJson(criteria), channel: input.channel, frequency },
+      data: {
+        ...owner,
+        topicId: topic.id,
+        label: input.label ?? "",
+        criteria: toJson(criteria),
+        channel: input.channel,
+        frequency,
+      },
       select: { id: true },
     });
     await appendConsentEvent(tx, {

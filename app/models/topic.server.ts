@@ -2,6 +2,7 @@
 // an alert on them may filter by.
 import { z } from "zod";
 import type { Db, Tx } from "~/db/client.server";
+import { isUniqueViolation } from "~/db/errors";
 import { fromJson, toJson } from "~/lib/json-column";
 import { Channel, FilterField, Frequency, TopicKey, TopicKind } from "~/lib/vocabulary";
 
@@ -25,7 +26,11 @@ export const TopicInput = z
   })
   .superRefine((topic, ctx) => {
     if (topic.kind === "transactional" && topic.defaultFrequency !== "instant") {
-      ctx.addIssue({ code: "custom", path: ["defaultFrequency"], message: "must be instant for a transactional topic" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["defaultFrequency"],
+        message: "must be instant for a transactional topic",
+      });
     }
     if (topic.kind !== "alert" && topic.filterFields.length > 0) {
       ctx.addIssue({ code: "custom", path: ["filterFields"], message: "are only for alert topics" });
@@ -53,7 +58,21 @@ const topicSelect = {
   position: true,
 } as const;
 
-type TopicRow = { id: string; key: string; nameFr: string; nameEn: string; descriptionFr: string; descriptionEn: string; kind: string; channels: string; defaultFrequency: string; defaultOn: boolean; doubleOptIn: boolean; filterFields: string; position: number };
+type TopicRow = {
+  id: string;
+  key: string;
+  nameFr: string;
+  nameEn: string;
+  descriptionFr: string;
+  descriptionEn: string;
+  kind: string;
+  channels: string;
+  defaultFrequency: string;
+  defaultOn: boolean;
+  doubleOptIn: boolean;
+  filterFields: string;
+  position: number;
+};
 
 function toTopic(row: TopicRow) {
   return {
@@ -74,13 +93,21 @@ export class TopicKeyTakenError extends Error {
 
 export async function createTopic(db: Db | Tx, brandId: string, input: TopicInput): Promise<Topic> {
   const data = TopicInput.parse(input);
-  const existing = await db.topic.findUnique({ where: { brandId_key: { brandId, key: data.key } }, select: { id: true } });
-  if (existing) throw new TopicKeyTakenError(data.key);
-  const row = await db.topic.create({
-    data: { ...data, brandId, channels: toJson(data.channels), filterFields: toJson(data.filterFields) },
-    select: topicSelect,
+  const existing = await db.topic.findUnique({
+    where: { brandId_key: { brandId, key: data.key } },
+    select: { id: true },
   });
-  return toTopic(row);
+  if (existing) throw new TopicKeyTakenError(data.key);
+  try {
+    const row = await db.topic.create({
+      data: { ...data, brandId, channels: toJson(data.channels), filterFields: toJson(data.filterFields) },
+      select: topicSelect,
+    });
+    return toTopic(row);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new TopicKeyTakenError(data.key);
+    throw error;
+  }
 }
 
 export async function listTopics(db: Tx, brandId: string): Promise<Topic[]> {
@@ -93,6 +120,9 @@ export async function listTopics(db: Tx, brandId: string): Promise<Topic[]> {
 }
 
 export async function getTopic(db: Tx, input: { brandId: string; key: string }): Promise<Topic | null> {
-  const row = await db.topic.findUnique({ where: { brandId_key: { brandId: input.brandId, key: input.key } }, select: topicSelect });
+  const row = await db.topic.findUnique({
+    where: { brandId_key: { brandId: input.brandId, key: input.key } },
+    select: topicSelect,
+  });
   return row ? toTopic(row) : null;
 }

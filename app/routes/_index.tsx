@@ -78,7 +78,9 @@ export default function Home() {
                     </div>
                     <p>{topic.description}</p>
                     <p className="topic-meta">
-                      {t("home.demo.channels", { channels: topic.channels.map((channel) => t(`channel.${channel}`)).join(", ") })}
+                      {t("home.demo.channels", {
+                        channels: topic.channels.map((channel) => t(`channel.${channel}`)).join(", "),
+                      })}
                       {" · "}
                       {t("home.demo.frequency", { frequency: t(`frequency.${topic.defaultFrequency}`) })}
                     </p>
@@ -95,7 +97,10 @@ export default function Home() {
           <h2 id="start">{t("home.operators.title")}</h2>
           <p>{t("home.operators.body")}</p>
           <pre className="command">
-            <code>npm run -s mesure -- brand create --slug my-brand --name &quot;My brand&quot;{"\n"}npm run -s mesure -- api-key create --brand my-brand</code>
+            <code>
+              npm run -s mesure -- brand create --slug my-brand --name &quot;My brand&quot;{"\n"}npm run -s mesure --
+              api-key create --brand my-brand
+            </code>
           </pre>
         </section>
       </main>

@@ -28,7 +28,10 @@ const generatedNotice =
 export function derivePostgresSchema(sqliteSchema: string): string {
   const swapped = sqliteSchema
     .replace('output       = "../app/db/generated/sqlite"', 'output       = "../../app/db/generated/postgresql"')
-    .replace(/datasource db \{[^}]*\}/, 'datasource db {\n  provider = "postgresql"\n  url      = "postgresql://localhost/mesure"\n}');
+    .replace(
+      /datasource db \{[^}]*\}/,
+      'datasource db {\n  provider = "postgresql"\n  url      = "postgresql://localhost/mesure"\n}',
+    );
   if (swapped === sqliteSchema || !swapped.includes("generated/postgresql")) {
     throw new Error("prisma/schema.prisma no longer has the generator output or datasource this tool rewrites");
   }
@@ -44,22 +47,18 @@ export function writePostgresSchema(): void {
 /** Runs the Prisma CLI for one provider without letting it download a native engine. */
 export function prisma(provider: Provider, args: string[]): string {
   const stub = process.execPath; // any existing file: the JS engine never runs it
-  const result = spawnSync(
-    process.execPath,
-    [path.join(projectRoot, "node_modules/prisma/build/index.js"), ...args],
-    {
-      cwd: projectRoot,
-      encoding: "utf8",
-      env: {
-        ...process.env,
-        PRISMA_PROVIDER: provider,
-        PRISMA_SCHEMA_ENGINE_BINARY: stub,
-        PRISMA_QUERY_ENGINE_LIBRARY: stub,
-        PRISMA_HIDE_UPDATE_MESSAGE: "1",
-        CHECKPOINT_DISABLE: "1",
-      },
+  const result = spawnSync(process.execPath, [path.join(projectRoot, "node_modules/prisma/build/index.js"), ...args], {
+    cwd: projectRoot,
+    encoding: "utf8",
+    env: {
+      ...process.env,
+      PRISMA_PROVIDER: provider,
+      PRISMA_SCHEMA_ENGINE_BINARY: stub,
+      PRISMA_QUERY_ENGINE_LIBRARY: stub,
+      PRISMA_HIDE_UPDATE_MESSAGE: "1",
+      CHECKPOINT_DISABLE: "1",
     },
-  );
+  });
   if (result.status !== 0) {
     throw new Error(`prisma ${args.join(" ")} failed:\n${result.stderr}${result.stdout}`);
   }
