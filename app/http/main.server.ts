@@ -31,6 +31,10 @@ function fail(message: string): never {
 
 async function serve(): Promise<void> {
   const env = getEnv();
+  if (process.env.NODE_ENV === undefined) {
+    // React chose its build when this bundle was loaded, before any of our code ran.
+    log.info("NODE_ENV is not set, so React runs its slow development build: start with `npm start`");
+  }
   const target = parseDatabaseUrl(env.DATABASE_URL);
   try {
     const report = await migrate(target);
@@ -59,8 +63,9 @@ async function serve(): Promise<void> {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : env.PORT;
     log.info(`listening on http://localhost:${port} (${describe(target)})`);
-    // Under `remix dev`, tell the dev server this build is up so it can reload the browser.
-    if (process.env.REMIX_DEV_ORIGIN) void broadcastDevReady(build);
+    // Under `remix dev` (which sets NODE_ENV=development and inlines its origin into dev
+    // builds), tell the dev server this build is up so it can reload the browser.
+    if (env.NODE_ENV === "development" && process.env.REMIX_DEV_ORIGIN) void broadcastDevReady(build);
   });
 
   let stopping = false;

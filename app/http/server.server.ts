@@ -39,7 +39,9 @@ export function createServer(options: ServerOptions): http.Server {
     "/build",
     express.static(path.join(options.publicDir, "build"), { immutable: true, maxAge: "1y", index: false }),
   );
-  app.use(express.static(options.publicDir, { maxAge: "1h", index: false }));
+  // Files in public/ all have an extension; pages never do, so they skip the disk look-up.
+  const publicFiles = express.static(options.publicDir, { maxAge: "1h", index: false });
+  app.use((req, res, next) => (path.extname(req.path) ? publicFiles(req, res, next) : next()));
   app.all(
     "*",
     createRequestHandler({
