@@ -74,6 +74,11 @@ export function migrateSqlite(file: string, migrations: Migration[]): MigrationR
     db.exec(`CREATE TABLE IF NOT EXISTS "_mesure_migrations" (
       "name" TEXT PRIMARY KEY, "checksum" TEXT NOT NULL, "appliedAt" TEXT NOT NULL)`);
     const report: MigrationReport = { applied: [], alreadyApplied: 0 };
+    // Prisma's SQLite migrations rebuild tables (create, copy, drop, rename). Dropping a table
+    // with foreign keys on would run its ON DELETE CASCADE actions on every child row, and the
+    // pragma has no effect inside a transaction: turn it off first, check the keys before
+    // committing instead.
+    db.pragma("foreign_keys = OFF");
     // IMMEDIATE takes the write lock now, so two processes starting together apply each
     // migration once: the second waits, then sees it applied.
     db.exec("BEGIN IMMEDIATE");
@@ -90,6 +95,9 @@ export function migrateSqlite(file: string, migrations: Migration[]): MigrationR
         insert.run(migration.name, migration.checksum, new Date().toISOString());
         report.applied.push(migration.name);
       }
+      const broken = db.pragma("foreign_key_check") as { table: string }[];
+      if (broken.length)
+        throw new Error(`Migrations left ${broken.length} broken foreign key(s), in ${broken[0]!.table}`);
       db.exec("COMMIT");
     } catch (error) {
       db.exec("ROLLBACK");

@@ -6,13 +6,18 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import * as remixBuild from "@remix-run/dev/server-build";
-import { connectDatabase, disconnectDatabase } from "~/db/client.server";
+import { localChanges } from "~/db/changes.server";
+import { connectDatabase, disconnectDatabase, type Db } from "~/db/client.server";
 import { parseDatabaseUrl, type DatabaseTarget } from "~/db/database-url";
 import { seedDemo } from "~/db/demo-seed.server";
 import { migrate } from "~/db/migrate.server";
 import { getEnv } from "~/lib/env.server";
 import { log } from "~/lib/log.server";
 import { resolveSecret } from "~/lib/secret.server";
+import { watchChanges } from "~/decisions/freshness.server";
+import { DecisionService } from "~/decisions/service.server";
+import { SnapshotStore } from "~/decisions/snapshot.server";
+import { createDecisionHandler } from "./decisions.server";
 import { createServer } from "./server.server";
 
 const build = remixBuild as unknown as ServerBuild;
@@ -49,9 +54,27 @@ async function serve(): Promise<void> {
     if (created) log.info('seeded the demo brand "demo"');
   }
 
+  const store = new SnapshotStore(db, env.SNAPSHOT_MAX_CUSTOMERS);
+  // Changes made in this process reach the snapshot at commit; a commit's own sends are
+  // already in it (the decision service stores the fresh history itself).
+  localChanges.on("change", (change) => change.scope !== "sends" && store.apply(change));
+  store.freshness = await watchChanges(
+    target,
+    db,
+    (change) => store.apply(change),
+    () => store.forgetEverything(),
+  );
+  const decisions = new DecisionService(db, store);
+  const housekeeping = setInterval(() => void pruneOldRecords(db), 10 * 60_000);
+  housekeeping.unref();
+
   const server = createServer({
     build,
-    db,
+    services: { db, store, decisions },
+    decisions: createDecisionHandler(decisions, store, {
+      requestsPerSecondPerKey: env.API_RATE_LIMIT,
+      failedAuthPerMinutePerIp: env.AUTH_FAILURES_PER_MINUTE,
+    }),
     publicUrl: env.PUBLIC_URL,
     mode: env.NODE_ENV,
     publicDir: path.join(projectRoot, "public"),
@@ -78,11 +101,26 @@ async function serve(): Promise<void> {
     const force = setTimeout(() => server.closeAllConnections(), 10_000);
     force.unref();
     server.close(() => {
-      void disconnectDatabase().finally(() => process.exit(0));
+      clearInterval(housekeeping);
+      void store.freshness
+        ?.close()
+        .then(() => disconnectDatabase())
+        .finally(() => process.exit(0));
     });
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+}
+
+/** The change log and idempotency records are only needed for a while. */
+async function pruneOldRecords(db: Db): Promise<void> {
+  const now = Date.now();
+  try {
+    await db.changeLog.deleteMany({ where: { at: { lt: new Date(now - 3_600_000) } } });
+    await db.idempotencyRecord.deleteMany({ where: { createdAt: { lt: new Date(now - 24 * 3_600_000) } } });
+  } catch (error) {
+    log.error(`pruning old records: ${(error as Error).message}`);
+  }
 }
 
 const command = process.argv[2] ?? "serve";

@@ -6,13 +6,16 @@ import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
-import type { Db } from "~/db/client.server";
 import { databaseIsReachable } from "~/db/health.server";
+import type { Services } from "~/load-context";
+import { BATCH_PATH, DECISIONS_PATH } from "./decisions.server";
 import { createNonce, documentPolicy, lockedDownPolicy, setSecurityHeaders } from "./security-headers.server";
 
 export type ServerOptions = {
   build: ServerBuild;
-  db: Db;
+  services: Services;
+  /** Answers the decision endpoints, outside Express and Remix. */
+  decisions: (req: http.IncomingMessage, res: http.ServerResponse, path: string) => Promise<void>;
   publicUrl: string;
   mode: "development" | "production" | "test";
   publicDir: string;
@@ -47,19 +50,25 @@ export function createServer(options: ServerOptions): http.Server {
     createRequestHandler({
       build: options.build,
       mode: options.mode,
-      getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
+      getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string, services: options.services }),
     }),
   );
 
   return http.createServer((req, res) => {
     const url = req.url ?? "/";
-    if (url === "/healthz" || url.startsWith("/healthz?")) {
+    const path = url.split("?", 1)[0]!;
+    if (path === DECISIONS_PATH || path === BATCH_PATH) {
+      setSecurityHeaders(res, { csp: lockedDownPolicy, https });
+      void options.decisions(req, res, path);
+      return;
+    }
+    if (path === "/healthz") {
       setSecurityHeaders(res, { csp: lockedDownPolicy, https });
       if (req.method !== "GET" && req.method !== "HEAD") {
         res.setHeader("Allow", "GET, HEAD");
         return sendJson(res, 405, { error: { code: "method_not_allowed", message: "Use GET" } });
       }
-      void databaseIsReachable(options.db).then((up) =>
+      void databaseIsReachable(options.services.db).then((up) =>
         sendJson(
           res,
           up ? 200 : 503,

@@ -41,6 +41,21 @@ export const envSchema = z
     DATA_DIR: z.string().trim().min(1, "must not be empty").default("./data"),
     SEED_DEMO: booleanText.optional(),
     LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
+    API_RATE_LIMIT: z.coerce
+      .number({ error: "must be a number of requests per second" })
+      .int("must be a whole number")
+      .min(1, "must be at least 1")
+      .default(100_000),
+    AUTH_FAILURES_PER_MINUTE: z.coerce
+      .number({ error: "must be a number" })
+      .int("must be a whole number")
+      .min(1, "must be at least 1")
+      .default(30),
+    SNAPSHOT_MAX_CUSTOMERS: z.coerce
+      .number({ error: "must be a number" })
+      .int("must be a whole number")
+      .min(100, "must be at least 100")
+      .default(250_000),
   })
   .superRefine((env, ctx) => {
     // On SQLite every process shares one machine, so the generated key file in DATA_DIR serves

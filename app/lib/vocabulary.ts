@@ -3,6 +3,17 @@
 // goes through these schemas, so both databases and every boundary agree on what is valid.
 import { z } from "zod";
 
+// zod's wording for the two issues people hit most, in the words our API and forms use
+// everywhere else. Configured here because every schema imports this module.
+z.config({
+  customError: (issue) => {
+    if (issue.code === "invalid_type" && issue.input === undefined) return "is required";
+    if (issue.code === "invalid_type")
+      return `must be ${issue.expected === "int" ? "a whole number" : `a ${issue.expected}`}`;
+    return undefined;
+  },
+});
+
 export const channels = ["email", "sms", "push", "in_app"] as const;
 export const Channel = z.enum(channels, { error: `must be one of ${channels.join(", ")}` });
 export type Channel = z.infer<typeof Channel>;

@@ -3,6 +3,7 @@
 // on the hot path) and a short visible prefix so people can tell keys apart.
 import crypto from "node:crypto";
 import { z } from "zod";
+import { transact } from "~/db/changes.server";
 import type { Db, Tx } from "~/db/client.server";
 
 const KEY_PREFIX = "msr_";
@@ -56,10 +57,14 @@ export async function revokeApiKey(db: Db, input: { brandId: string; idOrPrefix:
   });
   if (!key) return null;
   if (key.revokedAt) return key;
-  return db.apiKey.update({
-    where: { id: key.id },
-    data: { revokedAt: now },
-    select: { id: true, prefix: true, revokedAt: true },
+  return transact(db, async (tx, record) => {
+    // Processes that cached this key must forget it now.
+    await record({ brandId: input.brandId, scope: "api_key", subjectId: key.id });
+    return tx.apiKey.update({
+      where: { id: key.id },
+      data: { revokedAt: now },
+      select: { id: true, prefix: true, revokedAt: true },
+    });
   });
 }
 

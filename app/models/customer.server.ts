@@ -1,6 +1,7 @@
 // Customers: the people a brand knows, identified by the brand's own id for them, with their
 // contact points. Their choices live in preferences.server.ts.
 import { z } from "zod";
+import { transact } from "~/db/changes.server";
 import type { Db, Tx } from "~/db/client.server";
 import { Locale, TimeZone } from "~/lib/vocabulary";
 
@@ -19,8 +20,9 @@ export const CustomerInput = z.object({
     .trim()
     .regex(/^\+[1-9]\d{6,14}$/, "must be an international number in E.164 form, e.g. +33612345678")
     .nullish(),
-  locale: Locale.default("fr"),
-  timezone: TimeZone.default("Europe/Paris"),
+  /** Omitted: unchanged on update, the brand's default on creation. */
+  locale: Locale.optional(),
+  timezone: TimeZone.optional(),
 });
 export type CustomerInput = z.input<typeof CustomerInput>;
 
@@ -35,23 +37,45 @@ const customerSelect = {
   updatedAt: true,
 } as const;
 
-/** Creates the customer, or updates the contact points of the existing one. */
+/**
+ * Creates the customer, or updates the existing one. Fields left out stay as they are (an
+ * explicit null clears a contact point); a new customer gets the brand's language and zone.
+ */
 export async function upsertCustomer(db: Db, brandId: string, input: CustomerInput) {
   const data = CustomerInput.parse(input);
-  return db.$transaction(async (tx) => {
-    const customer = await tx.customer.upsert({
+  return transact(db, async (tx, record) => {
+    const existing = await tx.customer.findUnique({
       where: { brandId_externalId: { brandId, externalId: data.externalId } },
-      create: { brandId, ...data },
-      update: { email: data.email, phone: data.phone, locale: data.locale, timezone: data.timezone },
-      select: customerSelect,
-    });
-    await tx.customerPreference.upsert({
-      where: { customerId: customer.id },
-      create: { brandId, customerId: customer.id },
-      update: {},
       select: { id: true },
     });
-    return customer;
+    let customer;
+    if (existing) {
+      customer = await tx.customer.update({
+        where: { id: existing.id },
+        data: { email: data.email, phone: data.phone, locale: data.locale, timezone: data.timezone },
+        select: customerSelect,
+      });
+    } else {
+      const brand = await tx.brand.findUniqueOrThrow({
+        where: { id: brandId },
+        select: { locales: true, defaultTimezone: true },
+      });
+      customer = await tx.customer.create({
+        data: {
+          brandId,
+          externalId: data.externalId,
+          email: data.email ?? null,
+          phone: data.phone ?? null,
+          locale: data.locale ?? (JSON.parse(brand.locales) as string[])[0] ?? "fr",
+          timezone: data.timezone ?? brand.defaultTimezone,
+        },
+        select: customerSelect,
+      });
+      await tx.customerPreference.create({ data: { brandId, customerId: customer.id }, select: { id: true } });
+    }
+    // Contact points decide which channels can reach the customer.
+    await record({ brandId, scope: "customer", subjectId: customer.id });
+    return { ...customer, created: !existing };
   });
 }
 

@@ -1,6 +1,7 @@
 // Topics: what a brand sends about, with the channels it offers them on and the typed fields
 // an alert on them may filter by.
 import { z } from "zod";
+import { transact } from "~/db/changes.server";
 import type { Db, Tx } from "~/db/client.server";
 import { isUniqueViolation } from "~/db/errors";
 import { fromJson, toJson } from "~/lib/json-column";
@@ -91,7 +92,7 @@ export class TopicKeyTakenError extends Error {
   }
 }
 
-export async function createTopic(db: Db | Tx, brandId: string, input: TopicInput): Promise<Topic> {
+export async function createTopic(db: Db, brandId: string, input: TopicInput): Promise<Topic> {
   const data = TopicInput.parse(input);
   const existing = await db.topic.findUnique({
     where: { brandId_key: { brandId, key: data.key } },
@@ -99,9 +100,12 @@ export async function createTopic(db: Db | Tx, brandId: string, input: TopicInpu
   });
   if (existing) throw new TopicKeyTakenError(data.key);
   try {
-    const row = await db.topic.create({
-      data: { ...data, brandId, channels: toJson(data.channels), filterFields: toJson(data.filterFields) },
-      select: topicSelect,
+    const row = await transact(db, async (tx, record) => {
+      await record({ brandId, scope: "brand", subjectId: brandId });
+      return tx.topic.create({
+        data: { ...data, brandId, channels: toJson(data.channels), filterFields: toJson(data.filterFields) },
+        select: topicSelect,
+      });
     });
     return toTopic(row);
   } catch (error) {

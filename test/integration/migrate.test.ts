@@ -42,3 +42,45 @@ describe(`migrations (${testProvider})`, () => {
     await expect(migrate(parseDatabaseUrl(database.url))).rejects.toThrow(/does not know/);
   });
 });
+
+describe(`migrating a database that holds data (${testProvider})`, () => {
+  it("keeps every row when later migrations run over the first one's tables", async () => {
+    const { createBrand } = await import("~/models/brand.server");
+    const { createTopic } = await import("~/models/topic.server");
+    const { upsertCustomer } = await import("~/models/customer.server");
+    const { migrateSqlite, migratePostgres } = await import("~/db/migrate.server");
+    const all = readMigrations(migrationsFolder(testProvider));
+    const database = await createTestDatabase({ migrate: false });
+    try {
+      const target = parseDatabaseUrl(database.url);
+      // Only the first migration, then data shaped by it, then the rest.
+      const first = all.slice(0, 1);
+      if (target.provider === "sqlite") migrateSqlite(target.file, first);
+      else await migratePostgres(target.url, first);
+      await database.raw(
+        `INSERT INTO "Brand" ("id","slug","name","updatedAt") VALUES ('b1','kept','Kept',CURRENT_TIMESTAMP);` +
+          `INSERT INTO "ConsentChain" ("brandId","length","headHash") VALUES ('b1',0,'x');` +
+          `INSERT INTO "Topic" ("id","brandId","key","nameFr","nameEn","kind","channels","updatedAt") VALUES ('t1','b1','news','N','N','marketing','["email"]',CURRENT_TIMESTAMP);` +
+          `INSERT INTO "Customer" ("id","brandId","externalId","updatedAt") VALUES ('c1','b1','u1',CURRENT_TIMESTAMP);`,
+      );
+      const report = await migrate(target);
+      expect(report.applied).toEqual(all.slice(1).map((migration) => migration.name));
+      const { db } = database.open();
+      expect(await db.brand.count()).toBe(1);
+      expect(await db.topic.count()).toBe(1);
+      expect(await db.customer.count()).toBe(1);
+      // And the migrated database works with today's code.
+      const brand = await createBrand(db, { slug: "after", name: "After" });
+      await createTopic(db, brand.id, {
+        key: "news",
+        nameFr: "N",
+        nameEn: "N",
+        kind: "marketing",
+        channels: ["email"],
+      });
+      await upsertCustomer(db, brand.id, { externalId: "u1" });
+    } finally {
+      await database.drop();
+    }
+  });
+});

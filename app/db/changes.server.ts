@@ -1,0 +1,38 @@
+// Changes that in-memory snapshots must learn of. A write records what it changed in the
+// ChangeLog table inside its own transaction; after the commit, this process is told at once,
+// and the others read the log (SQLite: when the file's data version moves; PostgreSQL: on the
+// NOTIFY a trigger sends at commit). See app/decisions/snapshot.server.ts.
+import crypto from "node:crypto";
+import { EventEmitter } from "node:events";
+import type { Db, Tx } from "./client.server";
+
+/** customer: preferences or contact points; sends: a committed decision; brand: rules or topics. */
+export type ChangeScope = "customer" | "sends" | "brand" | "api_key";
+export type Change = { brandId: string; scope: ChangeScope; subjectId: string; origin?: string };
+
+const holder = globalThis as typeof globalThis & { __mesureChanges?: EventEmitter; __mesureOrigin?: string };
+/** This process's name in the change log, so it can skip the changes it made itself. */
+export const processOrigin: string = (holder.__mesureOrigin ??= crypto.randomBytes(8).toString("hex"));
+/** Emits "change" with a Change, after the transaction that made it has committed. */
+export const localChanges: EventEmitter = (holder.__mesureChanges ??= new EventEmitter().setMaxListeners(50));
+
+export type Recorder = (change: Change) => Promise<void>;
+
+/** Runs `work` in one transaction, recording the changes it declares; announces them after commit. */
+export async function transact<T>(db: Db, work: (tx: Tx, record: Recorder) => Promise<T>): Promise<T> {
+  const changes: Change[] = [];
+  const result = await db.$transaction(
+    async (tx) => {
+      const record: Recorder = async (change) => {
+        if (changes.some((seen) => seen.scope === change.scope && seen.subjectId === change.subjectId)) return;
+        changes.push({ ...change, origin: processOrigin });
+        await tx.changeLog.create({ data: { ...change, origin: processOrigin }, select: { id: true } });
+      };
+      return work(tx, record);
+    },
+    // Commits queue behind each other's locks; give them time rather than fail under load.
+    { maxWait: 15_000, timeout: 15_000 },
+  );
+  for (const change of changes) localChanges.emit("change", change);
+  return result;
+}

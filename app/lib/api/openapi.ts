@@ -1,0 +1,207 @@
+// The OpenAPI 3.1 document, generated from the zod schemas that validate the requests, so the
+// document cannot describe an API other than the one that runs.
+import { z } from "zod";
+import {
+  BatchRequest,
+  BatchResponse,
+  CustomerPut,
+  DecisionRequest,
+  DecisionResponse,
+  ErrorResponse,
+  PreferencesPatch,
+} from "./schemas";
+
+const schema = (type: z.ZodType, io: "input" | "output") =>
+  z.toJSONSchema(type, { io, unrepresentable: "any", target: "draft-2020-12" });
+
+const errorResponses = (...codes: number[]) =>
+  Object.fromEntries(
+    codes.map((code) => [
+      String(code),
+      {
+        description: {
+          400: "Malformed request: the issues name each field and the problem",
+          401: "No API key, or an unknown or revoked one",
+          404: "Unknown customer or topic",
+          405: "Wrong method",
+          409: "Idempotency-Key reused with a different request",
+          413: "Body too large",
+          415: "Body is not JSON",
+          422: "Well-formed but not acceptable (e.g. critical priority on a marketing topic)",
+          429: "Rate limited; see Retry-After",
+          503: "The database is not answering; retry",
+        }[code],
+        content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+      },
+    ]),
+  );
+
+const idempotencyHeader = {
+  name: "Idempotency-Key",
+  in: "header",
+  required: false,
+  description:
+    "Makes a retried commit harmless: the same key with the same body replays the first answer; with another body, 409.",
+  schema: { type: "string", maxLength: 255 },
+};
+const externalId = {
+  name: "externalId",
+  in: "path",
+  required: true,
+  description: "The brand's own id for the customer",
+  schema: { type: "string" },
+};
+
+export function openApiDocument(serverUrl: string) {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Mesure API",
+      version: "1",
+      description:
+        "Ask before every message whether it may go now, and keep customers' preferences in step with your systems. Authenticate with `Authorization: Bearer <API key>`; the key decides the brand.",
+    },
+    servers: [{ url: serverUrl }],
+    security: [{ apiKey: [] }],
+    paths: {
+      "/api/v1/decisions": {
+        post: {
+          operationId: "decide",
+          summary: "May I send this message to this person now?",
+          description:
+            "Answers send, defer (with notBefore), digest (with digestAt) or deny, with every reason that applies (the decisive one first) and an explanation in the customer's language. With commit: true a send is recorded atomically: concurrent committed decisions never exceed a cap.",
+          parameters: [idempotencyHeader],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { $ref: "#/components/schemas/DecisionRequest" } } },
+          },
+          responses: {
+            200: {
+              description: "The decision",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/Decision" } } },
+            },
+            ...errorResponses(400, 401, 404, 409, 413, 415, 422, 429, 503),
+          },
+        },
+      },
+      "/api/v1/decisions/batch": {
+        post: {
+          operationId: "decideBatch",
+          summary: "Up to 1000 decisions in one call, answered in order",
+          description:
+            "Each item is checked on its own: an invalid item is answered in its place with its status and error, the others are decided. Commits in a batch happen in one transaction.",
+          parameters: [idempotencyHeader],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { $ref: "#/components/schemas/BatchRequest" } } },
+          },
+          responses: {
+            200: {
+              description: "One result per item, in order",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/BatchResponse" } } },
+            },
+            ...errorResponses(400, 401, 409, 413, 415, 429, 503),
+          },
+        },
+      },
+      "/api/v1/customers/{externalId}": {
+        put: {
+          operationId: "putCustomer",
+          summary: "Create a customer, or update their contact points, language and time zone",
+          parameters: [externalId],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { $ref: "#/components/schemas/CustomerPut" } } },
+          },
+          responses: {
+            200: {
+              description: "Updated",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/Customer" } } },
+            },
+            201: {
+              description: "Created",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/Customer" } } },
+            },
+            ...errorResponses(400, 401, 415, 429),
+          },
+        },
+        get: {
+          operationId: "getCustomer",
+          summary: "A customer's contact points, language and time zone",
+          parameters: [externalId],
+          responses: {
+            200: {
+              description: "The customer",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/Customer" } } },
+            },
+            ...errorResponses(401, 404, 429),
+          },
+        },
+      },
+      "/api/v1/customers/{externalId}/preferences": {
+        get: {
+          operationId: "getPreferences",
+          summary: "Everything the customer chose",
+          parameters: [externalId],
+          responses: { 200: { description: "The preferences" }, ...errorResponses(401, 404, 429) },
+        },
+        patch: {
+          operationId: "patchPreferences",
+          summary:
+            "Change some preferences; all or nothing, each change recorded in the consent ledger with its source",
+          parameters: [externalId],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { $ref: "#/components/schemas/PreferencesPatch" } } },
+          },
+          responses: {
+            200: { description: "The preferences after the change" },
+            ...errorResponses(400, 401, 404, 415, 422, 429),
+          },
+        },
+      },
+      "/api/v1/ping": {
+        get: {
+          operationId: "ping",
+          summary: "Liveness of the API",
+          security: [],
+          responses: { 200: { description: "OK" } },
+        },
+      },
+    },
+    components: {
+      securitySchemes: {
+        apiKey: { type: "http", scheme: "bearer", description: "An API key from `mesure api-key create`" },
+      },
+      schemas: {
+        DecisionRequest: schema(DecisionRequest, "input"),
+        Decision: schema(DecisionResponse, "output"),
+        BatchRequest: {
+          ...schema(BatchRequest, "input"),
+          properties: {
+            items: {
+              type: "array",
+              minItems: 1,
+              maxItems: 1000,
+              items: { $ref: "#/components/schemas/DecisionRequest" },
+            },
+          },
+        },
+        BatchResponse: schema(BatchResponse, "output"),
+        CustomerPut: schema(CustomerPut, "input"),
+        Customer: {
+          type: "object",
+          properties: {
+            externalId: { type: "string" },
+            email: { type: ["string", "null"] },
+            phone: { type: ["string", "null"] },
+            locale: { type: "string" },
+            timezone: { type: "string" },
+          },
+        },
+        PreferencesPatch: schema(PreferencesPatch, "input"),
+        Error: schema(ErrorResponse, "output"),
+      },
+    },
+  };
+}
