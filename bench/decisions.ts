@@ -34,6 +34,8 @@ const histories = (process.env.BENCH_DELIVERIES ?? "100000,1000000").split(",").
 const databases = (process.env.BENCH_DATABASES ?? "sqlite,postgresql").split(",") as Provider[];
 const postgresAdminUrl = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const BATCH_SIZE = 1000;
+/** The cold pass's batch size after a batch of BATCH_SIZE uncached customers fails. */
+const COLD_FALLBACK = 400;
 const DAY = 86_400_000;
 
 type Provider = "sqlite" | "postgresql";
@@ -385,17 +387,21 @@ function rssMegabytes(server: RunningServer): number {
 type Verdicts = Record<string, number>;
 
 /** One pass of batches over every customer, in order: loads the whole snapshot. */
-async function coldPass(
-  url: string,
-  headers: Record<string, string>,
-): Promise<{ measured: Measured; verdicts: Verdicts; customersPerSecond: number }> {
+/** What the cold pass found on the way (batch sizes that failed, verdicts). */
+type ColdPass = { measured: Measured; verdicts: Verdicts; batchSize: number; failures: string[]; perRequest: number };
+
+/** One pass of batches over every customer, in order: loads the whole snapshot. A batch the
+ * server cannot answer (HTTP 5xx) is retried in batches of COLD_FALLBACK, and reported. */
+async function coldPass(url: string, headers: Record<string, string>): Promise<ColdPass> {
   const latencies: number[] = [];
   const verdicts: Verdicts = {};
+  const failures: string[] = [];
+  let size = BATCH_SIZE;
   let errors = 0;
   const started = performance.now();
-  for (let from = 1; from <= customerCount; from += BATCH_SIZE) {
+  for (let from = 1; from <= customerCount;) {
     const items = [];
-    for (let n = from; n < Math.min(from + BATCH_SIZE, customerCount + 1); n++) {
+    for (let n = from; n < Math.min(from + size, customerCount + 1); n++) {
       items.push({ customer: externalId(n), topic: "newsletter", channel: "email" });
     }
     const sent = performance.now();
@@ -405,16 +411,21 @@ async function coldPass(
       body: JSON.stringify({ items }),
     });
     const text = await response.text();
-    latencies.push(performance.now() - sent);
     if (!response.ok) {
       errors++;
-      if (errors === 1) console.error(`  cold pass: HTTP ${response.status}: ${text.slice(0, 300)}`);
-      continue;
+      failures.push(`${items.length} uncached customers: HTTP ${response.status} ${text.slice(0, 200)}`);
+      if (response.status >= 500 && size > COLD_FALLBACK) {
+        size = COLD_FALLBACK;
+        continue;
+      }
+      throw new Error(`cold pass: HTTP ${response.status}: ${text.slice(0, 300)}`);
     }
+    latencies.push(performance.now() - sent);
     for (const result of (JSON.parse(text) as { results: { verdict?: string; status?: number }[] }).results) {
       const key = result.verdict ?? `error ${result.status}`;
       verdicts[key] = (verdicts[key] ?? 0) + 1;
     }
+    from += items.length;
   }
   const elapsed = (performance.now() - started) / 1000;
   const sorted = Float64Array.from(latencies).sort();
@@ -427,7 +438,9 @@ async function coldPass(
       statuses: {},
     },
     verdicts,
-    customersPerSecond: customerCount / elapsed,
+    batchSize: size,
+    failures,
+    perRequest: customerCount / latencies.length,
   };
 }
 
@@ -482,12 +495,13 @@ async function benchDatabase(provider: Provider, ping: (server: RunningServer) =
         const base = server.url;
         const cold = await coldPass(base, headers);
         add(
-          `cold first pass, batches of ${BATCH_SIZE} (decisions/s = customers loaded/s)`,
+          `cold first pass, batches of ${cold.batchSize} (decisions/s = customers loaded/s)`,
           provider,
           label,
           cold.measured,
-          BATCH_SIZE,
+          cold.perRequest,
         );
+        for (const failure of cold.failures) notes.push(`${provider} ${label}: cold pass, a batch of ${failure}`);
         notes.push(
           `${provider} ${label}: cold pass verdicts ${JSON.stringify(cold.verdicts)}; server RSS after warming ${Math.round(rssMegabytes(server))} MB`,
         );
@@ -537,7 +551,9 @@ async function benchDatabase(provider: Provider, ping: (server: RunningServer) =
         const code = await server.stop();
         const failed = rows.some((r) => r.database === provider && r.history === label && r.errors > 0);
         if (code !== 0 || failed) {
-          console.error(`${provider} ${label}: server exited with ${code}; its output ends:\n${server.output().slice(-3000)}`);
+          console.error(
+            `${provider} ${label}: server exited with ${code}; its output ends:\n${server.output().slice(-3000)}`,
+          );
         }
       }
     }
