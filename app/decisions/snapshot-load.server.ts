@@ -4,6 +4,7 @@
 import crypto from "node:crypto";
 import { z } from "zod";
 import type { Tx } from "~/db/client.server";
+import { generalSettingsSelect } from "~/models/preferences.server";
 import { fromJson } from "~/lib/json-column";
 import { AlertCriteria, Channel, channels, Frequency, Priority, SendWindow, TopicKind } from "~/lib/vocabulary";
 import type { BrandPolicy, CustomerSnapshot, SendRecord, TopicPolicy } from "~/policy";
@@ -124,17 +125,7 @@ export async function loadCustomer(
       timezone: true,
       erasedAt: true,
       preference: {
-        select: {
-          pausedUntil: true,
-          contextMode: true,
-          contextUntil: true,
-          contextTopics: true,
-          excludedTags: true,
-          globalWeeklyCap: true,
-          digestHour: true,
-          digestWeekday: true,
-          sendSeq: true,
-        },
+        select: { ...generalSettingsSelect, sendSeq: true },
       },
       channelPreferences: {
         select: { channel: true, enabled: true, quietStart: true, quietEnd: true, dailyCap: true, weeklyCap: true },

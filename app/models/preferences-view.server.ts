@@ -2,6 +2,7 @@
 // and send back in part with PATCH.
 import { z } from "zod";
 import type { Tx } from "~/db/client.server";
+import { generalSettingsSelect } from "~/models/preferences.server";
 import { fromJson } from "~/lib/json-column";
 import { AlertCriteria } from "~/lib/vocabulary";
 
@@ -15,17 +16,7 @@ export async function readPreferences(db: Tx, owner: { brandId: string; customer
       locale: true,
       timezone: true,
       preference: {
-        select: {
-          pausedUntil: true,
-          contextMode: true,
-          contextUntil: true,
-          contextTopics: true,
-          excludedTags: true,
-          globalWeeklyCap: true,
-          digestHour: true,
-          digestWeekday: true,
-          version: true,
-        },
+        select: { ...generalSettingsSelect, version: true },
       },
       channelPreferences: {
         orderBy: { channel: "asc" },

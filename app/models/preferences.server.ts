@@ -47,6 +47,18 @@ export const ChannelSettings = z
     path: ["quietEnd"],
   });
 
+/** The columns of CustomerPreference that hold the settings spanning every topic and channel. */
+export const generalSettingsSelect = {
+  pausedUntil: true,
+  contextMode: true,
+  contextUntil: true,
+  contextTopics: true,
+  excludedTags: true,
+  globalWeeklyCap: true,
+  digestHour: true,
+  digestWeekday: true,
+} as const;
+
 export const GeneralSettings = z
   .object({
     pausedUntil: z.date().nullable(),
@@ -153,16 +165,7 @@ export class PreferenceEditor {
   async setGeneralSettings(input: z.input<typeof GeneralSettings>) {
     const { tx, owner, change } = this;
     const settings = GeneralSettings.parse(input);
-    const select = {
-      pausedUntil: true,
-      contextMode: true,
-      contextUntil: true,
-      contextTopics: true,
-      excludedTags: true,
-      globalWeeklyCap: true,
-      digestHour: true,
-      digestWeekday: true,
-    } as const;
+    const select = generalSettingsSelect;
     const before = await tx.customerPreference.findUnique({ where: { customerId: owner.customerId }, select });
     const data = {
       ...settings,

@@ -43,8 +43,12 @@ export function applicableCaps(input: DecisionInput): Cap[] {
   return caps;
 }
 
+/**
+ * The sends that count against a cap at `at`. A send stamped after `at` counts too: it happened
+ * (another host's clock may run a little ahead), and a cap must hold whichever clock is right.
+ */
 function inWindow(cap: Cap, at: number): number[] {
-  return cap.sends.filter((sent) => sent > at - cap.window && sent <= at).sort((a, b) => a - b);
+  return cap.sends.filter((sent) => sent > at - cap.window).sort((a, b) => a - b);
 }
 
 /** If caps are full at `at`: every full cap, and when all of them have a free slot again. */

@@ -355,3 +355,32 @@ describe(`POST /api/v1/decisions/batch (${testProvider})`, () => {
     expect(thousand.body.results).toHaveLength(1000);
   });
 });
+
+describe(`rate limits (${testProvider})`, () => {
+  it("answers 429 with Retry-After past the per-key rate, and to an address that keeps guessing keys", async () => {
+    const limited = await startApi({ API_RATE_LIMIT: "5", AUTH_FAILURES_PER_MINUTE: "3" });
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, () => limited.call("POST", "/api/v1/decisions", camilleShoes)),
+      );
+      const refused = answers.filter((answer) => answer.status === 429);
+      expect(answers.filter((answer) => answer.status === 200).length).toBeGreaterThanOrEqual(5);
+      expect(refused.length).toBeGreaterThan(0);
+      expect(refused[0]!.body.error.code).toBe("rate_limited");
+      expect(Number(refused[0]!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+
+      const guesses = [];
+      for (let attempt = 0; attempt < 5; attempt++) {
+        guesses.push(
+          (await limited.call("POST", "/api/v1/decisions", camilleShoes, { key: `msr_${String(attempt).repeat(43)}` }))
+            .status,
+        );
+      }
+      expect(guesses).toEqual([401, 401, 401, 429, 429]);
+      // Even a valid key is refused from that address until the window passes.
+      expect((await limited.call("POST", "/api/v1/decisions", camilleShoes)).status).toBe(429);
+    } finally {
+      await limited.stop();
+    }
+  });
+});

@@ -362,6 +362,12 @@ describe("rule 11: cap.channel.day, cap.channel.week, cap.global.week", () => {
     ).toMatchObject({ verdict: "defer", reasons: ["cap.global.week"], notBefore: now - 2 * HOUR + 7 * DAY });
     expect(decide(input({ now, customer: { globalWeeklyCap: 3 }, recentSends: sends })).budget.globalWeek).toBe(1);
   });
+  it("counts a send stamped a little after the decision instant (another host's clock)", () => {
+    const result = decide(
+      input({ now, customer: { channels: capped(1) }, message: { topic: orders }, recentSends: [sent(now + 5)] }),
+    );
+    expect(result).toMatchObject({ verdict: "defer", reasons: ["cap.channel.day"], notBefore: now + 5 + DAY });
+  });
   it("prefers the customer's cap to the brand's default", () => {
     const brand = { channels: { ...input().brand.channels, email: { ...open, dailyCap: 1 } } };
     expect(decide(input({ now, brand, recentSends: [sent(now - HOUR)], message: { topic: orders } })).verdict).toBe(
