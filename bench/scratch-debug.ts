@@ -15,7 +15,7 @@ const { brandId } = db.prepare(`SELECT id AS brandId FROM Brand WHERE slug='demo
 const { topicId } = db.prepare(`SELECT id AS topicId FROM Topic WHERE key='newsletter'`).get() as { topicId: string };
 const now = new Date().toISOString().replace("Z", "+00:00");
 db.transaction(() => {
-  for (let n = 1; n <= 5000; n++) {
+  for (let n = 1; n <= Number(process.env.N ?? 5000); n++) {
     db.prepare(
       `INSERT INTO Customer (id, brandId, externalId, email, locale, timezone, createdAt, updatedAt) VALUES (?,?,?,?,?,?,?,?)`,
     ).run(`bc${n}`, brandId, `bench-${n}`, `c${n}@x.com`, "fr", "Europe/Paris", now, now);
@@ -63,18 +63,25 @@ const post = async (p: string, body: unknown) => {
   return { status: r.status, ms: performance.now() - t, text };
 };
 const t0 = performance.now();
-for (let from = 1; from <= 5000; from += 400) {
+for (let from = 1; from <= Number(process.env.N ?? 5000); from += 400) {
   const items = [];
-  for (let n = from; n < Math.min(from + 400, 5001); n++)
+  for (let n = from; n < Math.min(from + 400, Number(process.env.N ?? 5000) + 1); n++)
     items.push({ customer: `bench-${n}`, topic: "newsletter", channel: "email" });
   const r = await post("/api/v1/decisions/batch", { items });
   if (r.status !== 200) console.log(r.status);
 }
 console.log("cold 5000 in", (performance.now() - t0).toFixed(0), "ms");
-const t1 = performance.now();
-for (let i = 0; i < 500; i++)
-  await post("/api/v1/decisions", { customer: `bench-${1 + (i % 50)}`, topic: "newsletter", channel: "email" });
-console.log("500 sequential cached singles", (performance.now() - t1).toFixed(0), "ms");
+const { default: autocannon } = await import("autocannon");
+const N = Number(process.env.N ?? 5000);
+const r = await autocannon({
+  url: server.url + "/api/v1/decisions",
+  method: "POST",
+  headers,
+  connections: 50,
+  duration: 8,
+  requests: [{ setupRequest: (req) => ({ ...req, body: `{"customer":"bench-${1 + Math.floor(Math.random() * N)}","topic":"newsletter","channel":"email"}` }) }],
+});
+console.log("singles/s", r.requests.average, "p50", r.latency.p50, "p99", r.latency.p99, "non2xx", r.non2xx);
 await server.stop();
 console.log(server.output().slice(-1500));
 fs.rmSync(dir, { recursive: true, force: true });

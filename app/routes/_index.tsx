@@ -96,7 +96,7 @@ export default function Home() {
         <section aria-labelledby="start">
           <h2 id="start">{t("home.operators.title")}</h2>
           <p>{t("home.operators.body")}</p>
-          <pre className="command">
+          <pre className="command" tabIndex={0} role="region" aria-labelledby="start">
             <code>
               npm run -s mesure -- brand create --slug my-brand --name &quot;My brand&quot;{"\n"}npm run -s mesure --
               api-key create --brand my-brand

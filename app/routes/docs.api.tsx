@@ -47,7 +47,8 @@ export default function ApiReference() {
         Machine-readable: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> (OpenAPI 3.1). Errors always have the
         shape <code>{'{"error": {"code", "message", "issues": [{"path", "message"}]}}'}</code>.
       </p>
-      <pre className="command">
+      {/* Scrollable code samples take keyboard focus, so they can be scrolled without a mouse. */}
+      <pre className="command" tabIndex={0} role="region" aria-label="Example request">
         <code>{`curl -X POST ${origin}/api/v1/decisions \\
   -H "Authorization: Bearer $MESURE_KEY" -H "Content-Type: application/json" \\
   -d '{"customer":"cust-camille","topic":"price-drop","channel":"email","attributes":{"designer":"Isabel Marant","category":"shoes","size":"38","price":250}}'`}</code>
@@ -71,7 +72,12 @@ export default function ApiReference() {
           {operation.body ? (
             <details>
               <summary>Request body schema</summary>
-              <pre className="command">
+              <pre
+                className="command"
+                tabIndex={0}
+                role="region"
+                aria-label={`${operation.method} ${operation.path} request body schema`}
+              >
                 <code>{operation.body}</code>
               </pre>
             </details>

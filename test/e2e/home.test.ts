@@ -50,16 +50,33 @@ describe("the home page in Chromium", () => {
     const page = await context.newPage();
     const problems = watchProblems(page);
     await page.goto(`${server.url}/`);
+    // Let each page finish hydrating before acting: leaving a page mid-hydration makes React
+    // report an aborted render, which this test would rightly count as a problem.
+    await page.waitForLoadState("networkidle");
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Aller au contenu");
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("English");
     await Promise.all([page.waitForURL(/lang=en/), page.keyboard.press("Enter")]);
+    await page.waitForLoadState("networkidle");
     expect(await page.textContent("h1")).toBe("Less, and better.");
     await page.goto(`${server.url}/`);
+    await page.waitForLoadState("networkidle");
     expect(await page.getAttribute("html", "lang")).toBe("en");
     expect(problems).toEqual([]);
     await context.close();
+  });
+
+  it("shows the API reference readably, with nothing for axe to object to", async () => {
+    const page = await browser.newPage();
+    const problems = watchProblems(page);
+    await page.goto(`${server.url}/docs/api`);
+    await page.waitForLoadState("networkidle");
+    expect(await page.textContent("h1")).toBe("Mesure API");
+    expect(await page.getByRole("heading", { name: "POST /api/v1/decisions", exact: true }).count()).toBe(1);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
   });
 
   it("works without JavaScript", async () => {
