@@ -103,18 +103,11 @@ export class DecisionService {
     this.store.catchUp();
     const requests = items.filter((item): item is DecisionRequest => !(item instanceof ApiError));
     const brand = await this.brandOrThrow(brandId);
-    // Load the customers the cache lacks, each once, all at the same time.
-    const customers = new Map<string, CustomerEntry | null>();
-    const missing = new Set<string>();
-    for (const request of requests) {
-      const cached = this.store.peekCustomer(brandId, request.customer);
-      if (cached) customers.set(request.customer, cached);
-      else missing.add(request.customer);
-    }
-    await Promise.all(
-      [...missing].map(async (externalId) =>
-        customers.set(externalId, await this.store.customer(brandId, externalId, now)),
-      ),
+    // The customers the cache lacks are read together, in a few queries.
+    const customers = await this.store.customersOf(
+      brandId,
+      requests.map((request) => request.customer),
+      now,
     );
 
     if (!requests.some((request) => request.commit)) {

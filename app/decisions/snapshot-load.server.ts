@@ -93,11 +93,7 @@ export async function loadRecentSends(db: Tx, customerId: string, now: number): 
     where: { customerId, sentAt: { gt: new Date(now - WEEK) }, status: { not: "failed" } },
     select: { sentAt: true, channel: true, priority: true },
   });
-  return rows.map((row) => ({
-    at: row.sentAt.getTime(),
-    channel: Channel.parse(row.channel),
-    priority: Priority.parse(row.priority),
-  }));
+  return rows.map(toSendRecord);
 }
 
 export async function loadCampaigns(db: Tx, customerId: string): Promise<Set<string>> {
@@ -109,81 +105,160 @@ export async function loadCampaigns(db: Tx, customerId: string): Promise<Set<str
   return new Set(rows.map((row) => row.campaign!));
 }
 
+/** Customers read per round of queries: far below SQLite's and PostgreSQL's parameter limits. */
+const CHUNK = 500;
+
+/**
+ * Many customers' snapshots in a fixed number of queries (six per 500 customers, whatever
+ * their history), so that a batch of uncached customers costs a few reads, not thousands.
+ * Unknown and erased customers are absent from the result.
+ */
+export async function loadCustomers(
+  db: Tx,
+  brandId: string,
+  externalIds: string[],
+  now: number,
+): Promise<Map<string, CustomerEntry>> {
+  const loaded = new Map<string, CustomerEntry>();
+  for (let start = 0; start < externalIds.length; start += CHUNK) {
+    for (const entry of await loadChunk(db, brandId, externalIds.slice(start, start + CHUNK), now)) {
+      loaded.set(entry.externalId, entry);
+    }
+  }
+  return loaded;
+}
+
 export async function loadCustomer(
   db: Tx,
   brandId: string,
   externalId: string,
   now: number,
 ): Promise<CustomerEntry | null> {
-  const customer = await db.customer.findUnique({
-    where: { brandId_externalId: { brandId, externalId } },
-    select: {
-      id: true,
-      email: true,
-      phone: true,
-      locale: true,
-      timezone: true,
-      erasedAt: true,
-      preference: {
-        select: { ...generalSettingsSelect, sendSeq: true },
+  return (await loadCustomers(db, brandId, [externalId], now)).get(externalId) ?? null;
+}
+
+async function loadChunk(db: Tx, brandId: string, externalIds: string[], now: number): Promise<CustomerEntry[]> {
+  const customers = (
+    await db.customer.findMany({
+      where: { brandId, externalId: { in: externalIds } },
+      select: {
+        id: true,
+        externalId: true,
+        email: true,
+        phone: true,
+        locale: true,
+        timezone: true,
+        erasedAt: true,
+        preference: {
+          select: { ...generalSettingsSelect, sendSeq: true },
+        },
+        channelPreferences: {
+          select: { channel: true, enabled: true, quietStart: true, quietEnd: true, dailyCap: true, weeklyCap: true },
+        },
+        subscriptions: { select: { channel: true, status: true, frequency: true, topic: { select: { key: true } } } },
+        alertFilters: { select: { channel: true, frequency: true, criteria: true, topic: { select: { key: true } } } },
       },
-      channelPreferences: {
-        select: { channel: true, enabled: true, quietStart: true, quietEnd: true, dailyCap: true, weeklyCap: true },
-      },
-      subscriptions: { select: { channel: true, status: true, frequency: true, topic: { select: { key: true } } } },
-      alertFilters: { select: { channel: true, frequency: true, criteria: true, topic: { select: { key: true } } } },
-    },
-  });
-  if (!customer || customer.erasedAt) return null;
-  const hashes = [
-    customer.email ? suppressionHash(brandId, "email", customer.email) : null,
-    customer.phone ? suppressionHash(brandId, "phone", customer.phone) : null,
-  ].filter((hash): hash is string => hash !== null);
-  const suppressed = hashes.length
-    ? await db.suppression.findMany({ where: { brandId, valueHash: { in: hashes } }, select: { kind: true } })
-    : [];
-  const preference = customer.preference;
-  const [recentSends, campaigns] = await Promise.all([
-    loadRecentSends(db, customer.id, now),
-    loadCampaigns(db, customer.id),
-  ]);
-  const snapshot: CustomerSnapshot = {
-    timezone: customer.timezone,
-    locale: customer.locale === "en" ? "en" : "fr",
-    // Push needs a subscription from the portal's service worker (scheduler issue); until a
-    // customer has one, push cannot reach them.
-    reachable: { email: Boolean(customer.email), sms: Boolean(customer.phone), push: false, in_app: true },
-    suppressed: {
-      email: suppressed.some((row) => row.kind === "email"),
-      sms: suppressed.some((row) => row.kind === "phone"),
-    },
-    channels: Object.fromEntries(customer.channelPreferences.map((row) => [row.channel, { ...row }])),
-    subscriptions: Object.fromEntries(
-      customer.subscriptions.map((row) => [
-        `${row.topic.key}:${row.channel}`,
-        { status: row.status as "subscribed" | "pending" | "unsubscribed", frequency: Frequency.parse(row.frequency) },
-      ]),
-    ),
-    alertFilters: customer.alertFilters.map((row) => ({
-      topicKey: row.topic.key,
-      channel: Channel.parse(row.channel),
-      frequency: Frequency.parse(row.frequency),
-      criteria: fromJson(AlertCriteria, row.criteria, "AlertFilter.criteria"),
-    })),
-    pausedUntil: preference?.pausedUntil?.getTime() ?? null,
-    context: {
-      mode: (preference?.contextMode ?? "none") as "none" | "looking" | "browsing",
-      until: preference?.contextUntil?.getTime() ?? null,
-      topics: preference
-        ? fromJson(z.array(z.string()), preference.contextTopics, "CustomerPreference.contextTopics")
-        : [],
-    },
-    excludedTags: preference
-      ? fromJson(z.array(z.string()), preference.excludedTags, "CustomerPreference.excludedTags")
+    })
+  ).filter((customer) => !customer.erasedAt);
+  if (customers.length === 0) return [];
+  const ids = customers.map((customer) => customer.id);
+  const hashOf = new Map<string, { customerId: string; kind: "email" | "phone" }>();
+  for (const customer of customers) {
+    if (customer.email)
+      hashOf.set(suppressionHash(brandId, "email", customer.email), { customerId: customer.id, kind: "email" });
+    if (customer.phone)
+      hashOf.set(suppressionHash(brandId, "phone", customer.phone), { customerId: customer.id, kind: "phone" });
+  }
+  const [suppressions, sends, campaignRows] = await Promise.all([
+    hashOf.size
+      ? db.suppression.findMany({
+          where: { brandId, valueHash: { in: [...hashOf.keys()] } },
+          select: { valueHash: true },
+        })
       : [],
-    globalWeeklyCap: preference?.globalWeeklyCap ?? null,
-    digestHour: preference?.digestHour ?? 9,
-    digestWeekday: preference?.digestWeekday ?? 1,
-  };
-  return { id: customer.id, brandId, externalId, snapshot, recentSends, campaigns, sendSeq: preference?.sendSeq ?? 0 };
+    db.delivery.findMany({
+      where: { customerId: { in: ids }, sentAt: { gt: new Date(now - WEEK) }, status: { not: "failed" } },
+      select: { customerId: true, sentAt: true, channel: true, priority: true },
+    }),
+    db.delivery.findMany({
+      where: { customerId: { in: ids }, campaign: { not: null } },
+      distinct: ["customerId", "campaign"],
+      select: { customerId: true, campaign: true },
+    }),
+  ]);
+  const suppressed = new Set<string>();
+  for (const row of suppressions) {
+    const owner = hashOf.get(row.valueHash);
+    if (owner) suppressed.add(`${owner.customerId}:${owner.kind}`);
+  }
+  const sendsOf = groupBy(sends, (row) => row.customerId);
+  const campaignsOf = groupBy(campaignRows, (row) => row.customerId);
+
+  return customers.map((customer): CustomerEntry => {
+    const preference = customer.preference;
+    const snapshot: CustomerSnapshot = {
+      timezone: customer.timezone,
+      locale: customer.locale === "en" ? "en" : "fr",
+      // Push needs a subscription from the portal's service worker (scheduler issue); until a
+      // customer has one, push cannot reach them.
+      reachable: { email: Boolean(customer.email), sms: Boolean(customer.phone), push: false, in_app: true },
+      suppressed: {
+        email: suppressed.has(`${customer.id}:email`),
+        sms: suppressed.has(`${customer.id}:phone`),
+      },
+      channels: Object.fromEntries(customer.channelPreferences.map((row) => [row.channel, { ...row }])),
+      subscriptions: Object.fromEntries(
+        customer.subscriptions.map((row) => [
+          `${row.topic.key}:${row.channel}`,
+          {
+            status: row.status as "subscribed" | "pending" | "unsubscribed",
+            frequency: Frequency.parse(row.frequency),
+          },
+        ]),
+      ),
+      alertFilters: customer.alertFilters.map((row) => ({
+        topicKey: row.topic.key,
+        channel: Channel.parse(row.channel),
+        frequency: Frequency.parse(row.frequency),
+        criteria: fromJson(AlertCriteria, row.criteria, "AlertFilter.criteria"),
+      })),
+      pausedUntil: preference?.pausedUntil?.getTime() ?? null,
+      context: {
+        mode: (preference?.contextMode ?? "none") as "none" | "looking" | "browsing",
+        until: preference?.contextUntil?.getTime() ?? null,
+        topics: preference
+          ? fromJson(z.array(z.string()), preference.contextTopics, "CustomerPreference.contextTopics")
+          : [],
+      },
+      excludedTags: preference
+        ? fromJson(z.array(z.string()), preference.excludedTags, "CustomerPreference.excludedTags")
+        : [],
+      globalWeeklyCap: preference?.globalWeeklyCap ?? null,
+      digestHour: preference?.digestHour ?? 9,
+      digestWeekday: preference?.digestWeekday ?? 1,
+    };
+    return {
+      id: customer.id,
+      brandId,
+      externalId: customer.externalId,
+      snapshot,
+      recentSends: (sendsOf.get(customer.id) ?? []).map(toSendRecord),
+      campaigns: new Set((campaignsOf.get(customer.id) ?? []).map((row) => row.campaign!)),
+      sendSeq: preference?.sendSeq ?? 0,
+    };
+  });
+}
+
+function toSendRecord(row: { sentAt: Date; channel: string; priority: string }): SendRecord {
+  return { at: row.sentAt.getTime(), channel: Channel.parse(row.channel), priority: Priority.parse(row.priority) };
+}
+
+function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const group = groups.get(key(row));
+    if (group) group.push(row);
+    else groups.set(key(row), [row]);
+  }
+  return groups;
 }

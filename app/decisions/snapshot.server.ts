@@ -6,7 +6,7 @@ import type { Change } from "~/db/changes.server";
 import type { Db } from "~/db/client.server";
 import { authenticateApiKey, hashApiKey, looksLikeApiKey } from "~/models/api-key.server";
 import type { Freshness } from "./freshness.server";
-import { loadBrand, loadCustomer, type BrandEntry, type CustomerEntry } from "./snapshot-load.server";
+import { loadBrand, loadCustomers, type BrandEntry, type CustomerEntry } from "./snapshot-load.server";
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -70,22 +70,44 @@ export class SnapshotStore {
   }
 
   /** The customer's snapshot, loading it once even when many requests ask at the same time. */
-  customer(brandId: string, externalId: string, now: number): Promise<CustomerEntry | null> {
-    const key = `${brandId}\u0000${externalId}`;
-    const cached = this.customers.get(key);
-    if (cached) return Promise.resolve(cached);
-    let pending = this.loading.get(key);
-    if (!pending) {
-      const epoch = this.epoch;
-      pending = loadCustomer(this.db, brandId, externalId, now)
-        .then((entry) => {
-          if (entry && epoch === this.epoch) this.remember(entry);
-          return entry;
-        })
-        .finally(() => this.loading.delete(key));
-      this.loading.set(key, pending);
+  async customer(brandId: string, externalId: string, now: number): Promise<CustomerEntry | null> {
+    return (await this.customersOf(brandId, [externalId], now)).get(externalId) ?? null;
+  }
+
+  /**
+   * Several customers' snapshots: the cached ones at once, the others read together in one
+   * load (a few queries however many they are), each joining a load already under way for it.
+   * Unknown customers map to null.
+   */
+  async customersOf(brandId: string, externalIds: string[], now: number): Promise<Map<string, CustomerEntry | null>> {
+    const found = new Map<string, CustomerEntry | null>();
+    const waiting: [string, Promise<CustomerEntry | null>][] = [];
+    const toLoad = new Set<string>();
+    for (const externalId of externalIds) {
+      const key = `${brandId}\u0000${externalId}`;
+      const cached = this.customers.get(key);
+      if (cached) found.set(externalId, cached);
+      else if (this.loading.has(key)) waiting.push([externalId, this.loading.get(key)!]);
+      else toLoad.add(externalId);
     }
-    return pending;
+    if (toLoad.size > 0) {
+      const epoch = this.epoch;
+      const load = loadCustomers(this.db, brandId, [...toLoad], now).then((entries) => {
+        // A change committed while this read ran may be missing from it: do not keep it.
+        if (epoch === this.epoch) for (const entry of entries.values()) this.remember(entry);
+        return entries;
+      });
+      for (const externalId of toLoad) {
+        const key = `${brandId}\u0000${externalId}`;
+        const one = load.then((entries) => entries.get(externalId) ?? null).finally(() => this.loading.delete(key));
+        // The caller awaits `one` below; this catch only keeps other waiters from an unhandled rejection.
+        one.catch(() => {});
+        this.loading.set(key, one);
+        waiting.push([externalId, one]);
+      }
+    }
+    for (const [externalId, pending] of waiting) found.set(externalId, await pending);
+    return found;
   }
 
   /** Stores a snapshot read inside a committed transaction (fresher than anything cached). */

