@@ -3,14 +3,44 @@ import "@remix-run/node";
 import type { Db } from "~/db/client.server";
 import type { DecisionService } from "~/decisions/service.server";
 import type { SnapshotStore } from "~/decisions/snapshot.server";
+import type { MailCatcher } from "~/lib/mail-catcher.server";
+import type { Mailer } from "~/lib/mailer.server";
+import type { RateLimiter } from "~/lib/rate-limit";
 
 /** The process's shared services, handed to every loader and action. */
-export type Services = { db: Db; store: SnapshotStore; decisions: DecisionService };
+export type Services = {
+  db: Db;
+  store: SnapshotStore;
+  decisions: DecisionService;
+  /** Signs links, sessions and CSRF tokens. */
+  secret: string;
+  /** Where people reach Mesure, without a trailing slash. */
+  publicUrl: string;
+  mailer: Mailer;
+  /** The in-process SMTP server of the local run (no SMTP_URL), shown at /dev/mail. */
+  mailCatcher: MailCatcher | null;
+  limits: {
+    /** Sign-in links asked for, per address and per client address. */
+    magicLinkPerEmail: RateLimiter;
+    magicLinkPerIp: RateLimiter;
+  };
+};
 
 declare module "@remix-run/node" {
   interface AppLoadContext {
     /** The nonce of this request's Content-Security-Policy, for inline scripts. */
     cspNonce: string;
+    /** The token this browser's forms must carry (app/lib/csrf.server.ts). */
+    csrf: string;
+    /** The client's address, for rate limits. */
+    clientIp: string;
     services: Services;
+  }
+}
+
+// Single fetch (remix.config.js): loaders and actions return plain data, typed as such.
+declare module "@remix-run/node" {
+  interface Future {
+    v3_singleFetch: true;
   }
 }

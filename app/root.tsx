@@ -14,9 +14,10 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const { locale } = resolveLocale(request);
-  return { locale };
+  // Every form on every page carries this browser's CSRF token (components/portal/form.tsx).
+  return { locale, csrf: context.csrf };
 }
 
 export function Layout({ children }: { children: ReactNode }) {

@@ -40,6 +40,7 @@ export const demoTopics: TopicInput[] = [
     defaultFrequency: "weekly",
     defaultOn: true,
     position: 1,
+    weeklyVolume: 1,
   },
   {
     key: "price-drop",
@@ -58,6 +59,7 @@ export const demoTopics: TopicInput[] = [
       { key: "price", type: "range", labelFr: "Prix", labelEn: "Price", unit: "EUR" },
     ],
     position: 2,
+    weeklyVolume: 6,
   },
   {
     key: "back-in-stock",
@@ -73,6 +75,7 @@ export const demoTopics: TopicInput[] = [
       { key: "size", type: "set", labelFr: "Taille", labelEn: "Size", options: sizes },
     ],
     position: 3,
+    weeklyVolume: 2,
   },
   {
     key: "order-updates",
@@ -86,6 +89,7 @@ export const demoTopics: TopicInput[] = [
     defaultFrequency: "instant",
     defaultOn: true,
     position: 0,
+    weeklyVolume: 1,
   },
   {
     key: "partner-offers",
@@ -100,6 +104,7 @@ export const demoTopics: TopicInput[] = [
     defaultOn: false,
     doubleOptIn: true,
     position: 4,
+    weeklyVolume: 2,
   },
 ];
 

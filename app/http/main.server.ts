@@ -13,7 +13,11 @@ import { seedDemo } from "~/db/demo-seed.server";
 import { migrate } from "~/db/migrate.server";
 import { getEnv } from "~/lib/env.server";
 import { log } from "~/lib/log.server";
+import { startMailCatcher } from "~/lib/mail-catcher.server";
+import { createMailer } from "~/lib/mailer.server";
+import { RateLimiter } from "~/lib/rate-limit";
 import { resolveSecret } from "~/lib/secret.server";
+import { pruneExpiredAccess } from "~/models/portal-session.server";
 import { watchChanges } from "~/decisions/freshness.server";
 import { DecisionService } from "~/decisions/service.server";
 import { SnapshotStore } from "~/decisions/snapshot.server";
@@ -48,7 +52,7 @@ async function serve(): Promise<void> {
     fail(`cannot prepare the database (${describe(target)}): ${(error as Error).message}`);
   }
   const { db } = connectDatabase(env.DATABASE_URL);
-  resolveSecret(env.MESURE_SECRET, env.DATA_DIR);
+  const secret = resolveSecret(env.MESURE_SECRET, env.DATA_DIR);
   if (env.SEED_DEMO) {
     const { created } = await seedDemo(db);
     if (created) log.info('seeded the demo brand "demo"');
@@ -65,12 +69,30 @@ async function serve(): Promise<void> {
     () => store.forgetEverything(),
   );
   const decisions = new DecisionService(db, store);
+  // Without SMTP_URL, mail goes to a real SMTP server inside this process, readable at
+  // /dev/mail when Mesure is reached on localhost.
+  const mailCatcher = env.SMTP_URL ? null : await startMailCatcher();
+  if (mailCatcher) log.info(`no SMTP_URL: emails are kept by the built-in catcher (${env.PUBLIC_URL}/dev/mail)`);
+  const mailer = createMailer(env.SMTP_URL ?? mailCatcher!.url, env.MAIL_FROM);
   const housekeeping = setInterval(() => void pruneOldRecords(db), 10 * 60_000);
   housekeeping.unref();
 
   const server = createServer({
     build,
-    services: { db, store, decisions },
+    services: {
+      db,
+      store,
+      decisions,
+      secret,
+      publicUrl: env.PUBLIC_URL,
+      mailer,
+      mailCatcher,
+      limits: {
+        // Five links an hour per address, thirty per client address.
+        magicLinkPerEmail: new RateLimiter(5 / 3600, 5),
+        magicLinkPerIp: new RateLimiter(30 / 3600, 30),
+      },
+    },
     decisions: createDecisionHandler(decisions, store, {
       requestsPerSecondPerKey: env.API_RATE_LIMIT,
       failedAuthPerMinutePerIp: env.AUTH_FAILURES_PER_MINUTE,
@@ -102,6 +124,8 @@ async function serve(): Promise<void> {
     force.unref();
     server.close(() => {
       clearInterval(housekeeping);
+      mailer.close();
+      void mailCatcher?.close();
       void store.freshness
         ?.close()
         .then(() => disconnectDatabase())
@@ -118,6 +142,7 @@ async function pruneOldRecords(db: Db): Promise<void> {
   try {
     await db.changeLog.deleteMany({ where: { at: { lt: new Date(now - 3_600_000) } } });
     await db.idempotencyRecord.deleteMany({ where: { createdAt: { lt: new Date(now - 24 * 3_600_000) } } });
+    await pruneExpiredAccess(db, new Date(now));
   } catch (error) {
     log.error(`pruning old records: ${(error as Error).message}`);
   }

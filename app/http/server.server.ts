@@ -7,6 +7,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { databaseIsReachable } from "~/db/health.server";
+import { csrfCookie, csrfFor } from "~/lib/csrf.server";
 import type { Services } from "~/load-context";
 import { BATCH_PATH, DECISIONS_PATH } from "./decisions.server";
 import { createNonce, documentPolicy, lockedDownPolicy, setSecurityHeaders } from "./security-headers.server";
@@ -50,7 +51,16 @@ export function createServer(options: ServerOptions): http.Server {
     createRequestHandler({
       build: options.build,
       mode: options.mode,
-      getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string, services: options.services }),
+      getLoadContext: (req, res) => {
+        const csrf = csrfFor(req.headers.cookie, options.services.secret);
+        if (csrf.newCookieValue) res.append("Set-Cookie", csrfCookie(csrf.newCookieValue, https));
+        return {
+          cspNonce: res.locals.cspNonce as string,
+          csrf: csrf.token,
+          clientIp: req.socket.remoteAddress ?? "unknown",
+          services: options.services,
+        };
+      },
     }),
   );
 
@@ -77,9 +87,27 @@ export function createServer(options: ServerOptions): http.Server {
       );
       return;
     }
+    // Remix answers a cross-origin form post to a page with a 500; refuse it here, plainly.
+    // (The API authenticates with bearer keys, which a browser never adds on its own.)
+    const form = req.method !== "GET" && req.method !== "HEAD" && !path.startsWith("/api/");
+    if (form && isCrossOrigin(req, options.publicUrl)) {
+      setSecurityHeaders(res, { csp: lockedDownPolicy, https });
+      return sendJson(res, 403, {
+        error: { code: "forbidden", message: "Forms may only be posted from this site", issues: [] },
+      });
+    }
     const nonce = createNonce();
     setSecurityHeaders(res, { csp: documentPolicy(nonce, { dev }), https });
     (res as http.ServerResponse & { locals?: Record<string, unknown> }).locals = { cspNonce: nonce };
     app(req as express.Request, res as express.Response);
   });
+}
+
+/** A browser request whose Origin is neither this site's public address nor the host it asked. */
+function isCrossOrigin(req: http.IncomingMessage, publicUrl: string): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return false;
+  if (origin === new URL(publicUrl).origin) return false;
+  const host = req.headers.host;
+  return !(host && (origin === `http://${host}` || origin === `https://${host}`));
 }

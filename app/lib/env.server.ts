@@ -51,6 +51,15 @@ export const envSchema = z
       .int("must be a whole number")
       .min(1, "must be at least 1")
       .default(30),
+    SMTP_URL: z
+      .url({ error: "must be an SMTP URL, e.g. smtp://user:pass@mail.example.com:587" })
+      .refine((url) => /^smtps?:\/\//.test(url), { message: 'must start with "smtp://" or "smtps://"' })
+      .optional(),
+    MAIL_FROM: z
+      .string()
+      .trim()
+      .regex(/^(.+<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/, 'must be an address, e.g. "Mesure <prefs@example.com>"')
+      .default("Mesure <no-reply@mesure.localhost>"),
     SNAPSHOT_MAX_CUSTOMERS: z.coerce
       .number({ error: "must be a number" })
       .int("must be a whole number")

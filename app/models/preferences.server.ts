@@ -146,6 +146,20 @@ export class PreferenceEditor {
     return after;
   }
 
+  /** Opts in to a topic on a channel unless already in or waiting for a confirmation (double
+   * opt-in topics start pending). `started`: whether this call made the change. */
+  async ensureSubscribed(topic: Topic, channel: Channel): Promise<{ status: SubscriptionStatus; started: boolean }> {
+    const before = await this.tx.subscription.findUnique({
+      where: { customerId_topicId_channel: { customerId: this.owner.customerId, topicId: topic.id, channel } },
+      select: { status: true },
+    });
+    if (before?.status === "subscribed" || before?.status === "pending") {
+      return { status: before.status, started: false };
+    }
+    const after = await this.setSubscription({ topic, channel, status: topic.doubleOptIn ? "pending" : "subscribed" });
+    return { status: after.status as SubscriptionStatus, started: true };
+  }
+
   async setChannelSettings(channel: Channel, input: z.input<typeof ChannelSettings>) {
     const { tx, owner, change } = this;
     const settings = ChannelSettings.parse(input);

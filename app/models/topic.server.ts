@@ -24,6 +24,7 @@ export const TopicInput = z
     doubleOptIn: z.boolean().default(false),
     filterFields: z.array(FilterField).default([]),
     position: z.number().int().min(0).default(0),
+    weeklyVolume: z.number().min(0, "must be 0 or more").max(200, "must be at most 200").default(1),
   })
   .superRefine((topic, ctx) => {
     if (topic.kind === "transactional" && topic.defaultFrequency !== "instant") {
@@ -57,6 +58,7 @@ const topicSelect = {
   doubleOptIn: true,
   filterFields: true,
   position: true,
+  weeklyVolume: true,
 } as const;
 
 type TopicRow = {
@@ -73,6 +75,7 @@ type TopicRow = {
   doubleOptIn: boolean;
   filterFields: string;
   position: number;
+  weeklyVolume: number;
 };
 
 function toTopic(row: TopicRow) {
@@ -129,4 +132,9 @@ export async function getTopic(db: Tx, input: { brandId: string; key: string }):
     select: topicSelect,
   });
   return row ? toTopic(row) : null;
+}
+
+export async function getTopicById(db: Tx, brandId: string, id: string): Promise<Topic | null> {
+  const row = await db.topic.findFirst({ where: { id, brandId }, select: topicSelect });
+  return row && toTopic(row);
 }

@@ -57,6 +57,11 @@ const because: Record<ReasonCode, Record<Locale, string>> = {
   "critical.bypass": { fr: "il s'agit d'un message de service essentiel", en: "it is an essential service message" },
 };
 
+/** A reason in plain words, for the portal's history ("you paused your communications"). */
+export function reasonText(reason: ReasonCode, locale: Locale): string {
+  return because[reason][locale];
+}
+
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 // Formatting is the costliest step of a decision (≈ 13 µs), and the instants repeat: digest
 // slots and window ends are shared by every customer of a time zone. Bounded, cleared when full.
