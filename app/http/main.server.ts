@@ -77,22 +77,23 @@ async function serve(): Promise<void> {
   const housekeeping = setInterval(() => void pruneOldRecords(db), 10 * 60_000);
   housekeeping.unref();
 
+  const services = {
+    db,
+    store,
+    decisions,
+    secret,
+    publicUrl: env.PUBLIC_URL,
+    mailer,
+    mailCatcher,
+    limits: {
+      // Five links an hour per address, thirty per client address.
+      magicLinkPerEmail: new RateLimiter(5 / 3600, 5),
+      magicLinkPerIp: new RateLimiter(30 / 3600, 30),
+    },
+  };
   const server = createServer({
     build,
-    services: {
-      db,
-      store,
-      decisions,
-      secret,
-      publicUrl: env.PUBLIC_URL,
-      mailer,
-      mailCatcher,
-      limits: {
-        // Five links an hour per address, thirty per client address.
-        magicLinkPerEmail: new RateLimiter(5 / 3600, 5),
-        magicLinkPerIp: new RateLimiter(30 / 3600, 30),
-      },
-    },
+    services,
     decisions: createDecisionHandler(decisions, store, {
       requestsPerSecondPerKey: env.API_RATE_LIMIT,
       failedAuthPerMinutePerIp: env.AUTH_FAILURES_PER_MINUTE,
@@ -107,6 +108,8 @@ async function serve(): Promise<void> {
   server.listen({ port: env.PORT, host: env.HOST }, () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : env.PORT;
+    // PORT=0 picks a free port: links must name the one actually chosen.
+    if (!process.env.PUBLIC_URL) services.publicUrl = `http://localhost:${port}`;
     log.info(`listening on http://localhost:${port} (${describe(target)})`);
     // Under `remix dev` (which sets NODE_ENV=development and inlines its origin into dev
     // builds), tell the dev server this build is up so it can reload the browser.

@@ -10,8 +10,10 @@ export function createNonce(): string {
 
 const common: Record<string, string> = {
   "X-Content-Type-Options": "nosniff",
-  // Links carry signed tokens in their query string; never hand them to another site.
-  "Referrer-Policy": "no-referrer",
+  // Links carry signed tokens in their query string; never hand them to another site. Not
+  // "no-referrer": with it, browsers send `Origin: null` on our own form posts, which the
+  // cross-origin check (server.server.ts) must then refuse.
+  "Referrer-Policy": "same-origin",
   "X-Frame-Options": "DENY",
   "Cross-Origin-Opener-Policy": "same-origin",
   "Cross-Origin-Resource-Policy": "same-origin",

@@ -90,7 +90,7 @@ export function createServer(options: ServerOptions): http.Server {
     // Remix answers a cross-origin form post to a page with a 500; refuse it here, plainly.
     // (The API authenticates with bearer keys, which a browser never adds on its own.)
     const form = req.method !== "GET" && req.method !== "HEAD" && !path.startsWith("/api/");
-    if (form && isCrossOrigin(req, options.publicUrl)) {
+    if (form && isCrossOrigin(req, options.services.publicUrl)) {
       setSecurityHeaders(res, { csp: lockedDownPolicy, https });
       return sendJson(res, 403, {
         error: { code: "forbidden", message: "Forms may only be posted from this site", issues: [] },

@@ -103,8 +103,10 @@ export function estimateWeek(input: {
       sends.push({ at: next.at, channel: next.channel, priority });
       result[next.channel].messages++;
     } else if (decision.verdict === "digest" && decision.digestAt !== null) {
+      // Each digest counted once, even when it leaves after the window: the messages it folds
+      // arrived within it.
       const slot = `${next.channel}:${decision.digestAt}`;
-      if (!digests.has(slot) && decision.digestAt < start + span) {
+      if (!digests.has(slot)) {
         digests.add(slot);
         result[next.channel].digests++;
       }

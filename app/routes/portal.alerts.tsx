@@ -112,6 +112,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     select: { id: true, label: true, channel: true, frequency: true, criteria: true, topicId: true },
   });
   return {
+    // Constants of .server modules do not reach the browser: hand them over as data.
+    recentDays: RECENT_DAYS,
     topics: await Promise.all(
       topics.map(async (topic) => {
         const alerts = await recentAlerts(db, { brandId: visit.brand.id, topicId: topic.id });
@@ -290,6 +292,7 @@ export default function Alerts() {
 }
 
 function AlertRow({ topic, filter }: { topic: LoadedTopic; filter: LoadedFilter }) {
+  const { recentDays } = useLoaderData<typeof loader>();
   const locale = useLocale();
   const t = text[locale];
   const name = filter.label || t.untitled;
@@ -300,7 +303,7 @@ function AlertRow({ topic, filter }: { topic: LoadedTopic; filter: LoadedFilter 
         <p>{describe(locale, topic.fields, filter.criteria)}</p>
         <p className="hint">
           {channelName(locale, filter.channel)} · {frequencyName(locale, filter.frequency)} ·{" "}
-          {format(plural(locale, filter.matches, t.matches, t.matchesMany), { days: RECENT_DAYS })}
+          {format(plural(locale, filter.matches, t.matches, t.matchesMany), { days: recentDays })}
         </p>
       </div>
       <div className="row-actions">
@@ -322,6 +325,7 @@ function AlertRow({ topic, filter }: { topic: LoadedTopic; filter: LoadedFilter 
 
 /** Create (filter null) or edit an alert. With JavaScript the match count follows each change. */
 function AlertForm({ topic, filter }: { topic: LoadedTopic; filter: LoadedFilter | null }) {
+  const { recentDays } = useLoaderData<typeof loader>();
   const locale = useLocale();
   const t = text[locale];
   const result = useActionData<typeof action>();
@@ -456,7 +460,7 @@ function AlertForm({ topic, filter }: { topic: LoadedTopic; filter: LoadedFilter
       </div>
       <p className="match-count" aria-live="polite">
         {matches !== null && matches !== undefined && (touched || mine)
-          ? format(plural(locale, matches, t.matches, t.matchesMany), { days: RECENT_DAYS })
+          ? format(plural(locale, matches, t.matches, t.matchesMany), { days: recentDays })
           : ""}
       </p>
       <div className="row-actions">

@@ -67,7 +67,7 @@ const text = bilingual(
 const optionalCap = (max: number) =>
   z.preprocess(
     (value) => (value === "" || value === null || value === undefined ? null : Number(value)),
-    z.number("number").int("integer").min(0).max(max).nullable(),
+    z.number().int("integer").min(0).max(max).nullable(),
   );
 const optionalTime = z.preprocess((value) => (value === "" || value == null ? null : value), LocalTime.nullable());
 

@@ -66,6 +66,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     listTopics(db, visit.brand.id),
   ]);
   return {
+    days: HISTORY_DAYS,
     timezone: visit.customer.timezone,
     topics: Object.fromEntries(topics.map((topic) => [topic.key, { nameFr: topic.nameFr, nameEn: topic.nameEn }])),
     entries,
@@ -75,7 +76,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 type Entry = Awaited<ReturnType<typeof loader>>["entries"][number];
 
 export default function History() {
-  const { entries, topics, timezone } = useLoaderData<typeof loader>();
+  const { entries, topics, timezone, days } = useLoaderData<typeof loader>();
   const locale = useLocale();
   const t = text[locale];
   const received = entries.filter((entry) => entry.deliveryId !== null);
@@ -136,7 +137,7 @@ export default function History() {
   return (
     <>
       <h1>{t.title}</h1>
-      <p>{format(t.lead, { days: HISTORY_DAYS })}</p>
+      <p>{format(t.lead, { days })}</p>
       {table(received, t.received, "received-title")}
       {table(held, t.heldBack, "held-title")}
     </>

@@ -114,7 +114,7 @@ const PauseForm = z.object({
 });
 const ContextForm = z.object({
   mode: z.enum(["none", "looking", "browsing"]),
-  days: z.coerce.number("number").int("integer").min(1).max(90),
+  days: z.coerce.number().int("integer").min(1).max(90),
   topics: z.array(z.string()),
 });
 

@@ -122,10 +122,11 @@ describe("every portal page, in French and English", () => {
     const { context, page } = await signedIn("cust-aroha", { javaScript: false, locale: "en-US" });
     const before = await page.locator(".estimate-total").textContent();
     expect(before).toMatch(/email/);
-    await page.getByRole("button", { name: /Pause for a week|Pause d'une semaine/ }).click();
+    // A month's pause leaves only the service messages (order updates, by email and SMS).
+    await page.getByRole("button", { name: "Pause for a month" }).click();
     await page.waitForURL(/\/portal$/);
-    expect(await page.locator(".notice").first().textContent()).toMatch(/paused|pause/i);
-    expect(await page.locator(".estimate-total").count()).toBe(0);
+    expect(await page.locator(".notice").first().textContent()).toMatch(/paused until/);
+    expect(await page.locator(".estimate-total").textContent()).toBe("In all: 1 email and 1 SMS.");
     await page.getByRole("button", { name: /Resume now|Reprendre/ }).click();
     expect(await page.locator(".estimate-total").textContent()).toBe(before);
     await context.close();
@@ -258,7 +259,8 @@ describe("changing settings without JavaScript reaches the very next decision", 
 
 describe("history, why did I get this, and the inbox", () => {
   it("lists a committed send with its reason page, where one click stops the topic", async () => {
-    const sent = await decide("cust-james", "back-in-stock", "email", { commit: true });
+    const trench = { product: "SKU-TRENCH-0042", size: "M" };
+    const sent = await decide("cust-james", "back-in-stock", "email", { attributes: trench, commit: true });
     expect(sent.verdict).toBe("send");
     await api.db.message.create({
       data: {
@@ -284,7 +286,9 @@ describe("history, why did I get this, and the inbox", () => {
     await page.screenshot({ path: path.join(shots, "portal-why.en.png"), fullPage: true });
     await page.getByRole("button", { name: /Stop receiving/ }).click();
     await page.getByRole("status").waitFor();
-    expect((await decide("cust-james", "back-in-stock", "email")).reasons).toEqual(["topic.unsubscribed"]);
+    expect((await decide("cust-james", "back-in-stock", "email", { attributes: trench })).reasons).toEqual([
+      "topic.unsubscribed",
+    ]);
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -386,7 +390,7 @@ describe("access", () => {
   it("signs out for real: the old cookie no longer opens the portal", async () => {
     const { context, page } = await signedIn("cust-kenji", { javaScript: false });
     const cookie = (await context.cookies()).find((c) => c.name === "mesure_portal")!;
-    await page.getByRole("button", { name: "Se déconnecter" }).click();
+    await page.getByRole("button", { name: "Sign out" }).click();
     expect(new URL(page.url()).pathname).toBe("/portal/sign-in");
     const replay = await fetch(`${api.server.url}/portal`, {
       headers: { Cookie: `mesure_portal=${cookie.value}` },

@@ -60,7 +60,7 @@ describe(`the server (${testProvider})`, () => {
     for (const response of responses) {
       expect(securityHeaders(response), response.url).toEqual({
         nosniff: "nosniff",
-        referrer: "no-referrer",
+        referrer: "same-origin",
         frameAncestors: true,
       });
       expect(response.headers.get("x-powered-by")).toBeNull();
