@@ -111,7 +111,7 @@ describe(`portal changes reach decide() at once (${testProvider})`, () => {
       frequency: "instant",
     });
     expect(none.status).toBe(400);
-    expect(none.html).toContain("Choisissez au moins un critère.");
+    expect(none.html).toContain("Choose at least one criterion.");
     const created = await client.post("/portal/alerts", [
       ["intent", "create"],
       ["topic", "price-drop"],
@@ -150,7 +150,7 @@ describe(`portal changes reach decide() at once (${testProvider})`, () => {
       ["designer", "Nobody"],
     ]);
     expect(preview.status).toBe(200);
-    expect(preview.html).toContain("Choisissez parmi les options proposées.");
+    expect(preview.html).toContain("Choose among the options offered.");
     const latest = await api.db.alertFilter.findFirstOrThrow({
       where: { customerId: ids["cust-aroha"] },
       select: { id: true },
@@ -161,6 +161,9 @@ describe(`portal changes reach decide() at once (${testProvider})`, () => {
 
   it("pause, context and subjects to avoid", async () => {
     const client = await signIn("cust-marie");
+    // Marie left the newsletter; she comes back to it, at once rather than weekly.
+    await client.post("/portal/subscriptions", { "sub:newsletter:email": "on", "freq:newsletter": "instant" });
+    expect((await decide("cust-marie", "newsletter", "email")).verdict).toBe("send");
     await client.post("/portal/pause", { intent: "pause-week" });
     expect((await decide("cust-marie", "order-updates", "email", { priority: "critical" })).verdict).toBe("send");
     const paused = await decide("cust-marie", "newsletter", "email");
