@@ -71,7 +71,7 @@ export async function revokePortalSession(db: Db, token: string, now = new Date(
  * Marks a one-time token (magic link, confirmation) as used; false if it already was. The row
  * lives until the token would have expired anyway.
  */
-export async function useTokenOnce(db: Db, token: string, expiresAt: Date): Promise<boolean> {
+export async function spendOneTimeToken(db: Db, token: string, expiresAt: Date): Promise<boolean> {
   try {
     await db.usedToken.create({ data: { id: hash(token), expiresAt }, select: { id: true } });
     return true;

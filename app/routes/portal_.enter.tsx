@@ -15,7 +15,7 @@ import { MAGIC_PURPOSE, sendMagicLinkInBackground } from "~/lib/portal-mail.serv
 import { verifyToken, type TokenPayload } from "~/lib/signed-token.server";
 import { fromJson } from "~/lib/json-column";
 import { Theme } from "~/lib/vocabulary";
-import { createPortalSession, useTokenOnce } from "~/models/portal-session.server";
+import { createPortalSession, spendOneTimeToken } from "~/models/portal-session.server";
 
 const text = bilingual(
   {
@@ -88,7 +88,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       })
     : null;
   if (!customer) return data<Refusal>({ problem: "invalid", brand: await brandOf(context, payload) }, { status: 400 });
-  if (checked.once && !(await useTokenOnce(db, token, new Date(payload.e * 1000)))) {
+  if (checked.once && !(await spendOneTimeToken(db, token, new Date(payload.e * 1000)))) {
     return data<Refusal>({ problem: "used", brand: await brandOf(context, payload) }, { status: 410 });
   }
   const session = await createPortalSession(db, {
