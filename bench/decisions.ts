@@ -15,7 +15,7 @@
 // Environment: BENCH_SECONDS (8), BENCH_WARMUP_SECONDS (2), BENCH_COMMIT_SECONDS (5),
 // BENCH_CONNECTIONS (50), BENCH_BATCH_CONNECTIONS (4), BENCH_CUSTOMERS (100000),
 // BENCH_DELIVERIES ("100000,1000000"), BENCH_DATABASES ("sqlite,postgresql"),
-// TEST_POSTGRES_URL (postgresql://postgres@127.0.0.1:5432/postgres), BENCH_SERVER_NODE_OPTIONS.
+// TEST_POSTGRES_URL (postgresql://postgres@127.0.0.1:5432/postgres), BENCH_SERVER_NODE_ARGS.
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -583,8 +583,9 @@ async function benchDatabase(provider: Provider, ping: (server: RunningServer) =
         `${provider}: added ${added.toLocaleString("en")} deliveries in ${((performance.now() - t) / 1000).toFixed(1)} s (table now ${(await dataset.deliveries()).toLocaleString("en")} rows)`,
       );
       const label = historyLabel(history);
-      // BENCH_SERVER_NODE_OPTIONS reaches the server only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-      const server = await startServer({ ...env, NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS });
+      // BENCH_SERVER_NODE_ARGS go to the server's node only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+      const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+      const server = await startServer(env, 30_000, nodeArgs);
       try {
         const base = server.url;
         const cold = await coldPass(base, headers);

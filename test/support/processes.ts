@@ -32,8 +32,13 @@ export type RunningServer = {
   child: ChildProcess;
 };
 
-export async function startServer(env: Record<string, string | undefined>, timeoutMs = 30_000): Promise<RunningServer> {
-  const child = spawn(process.execPath, [path.join(projectRoot, "build/index.js")], {
+export async function startServer(
+  env: Record<string, string | undefined>,
+  timeoutMs = 30_000,
+  /** Options for node itself, e.g. ["--cpu-prof"] (which NODE_OPTIONS refuses). */
+  nodeArgs: string[] = [],
+): Promise<RunningServer> {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(projectRoot, "build/index.js")], {
     cwd: projectRoot,
     env: childEnv({ PORT: "0", ...env }),
     stdio: ["ignore", "pipe", "pipe"],
