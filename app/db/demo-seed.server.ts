@@ -304,5 +304,89 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ created: boo
   );
   await setSubscription(db, marie, { topic: topics["newsletter"]!, channel: "email", status: "unsubscribed" }, change);
 
+  await seedHistory(db, brand.id, topics, { camille, kenji }, now);
   return { created: true };
+}
+
+/**
+ * A few weeks of past traffic, as the scheduler would have left it, so that the portal's
+ * history, "why did I get this?" and the alerts' match counts have something to show. All of it
+ * older than a week: no cap window of the demo customers is touched.
+ */
+async function seedHistory(
+  db: Db,
+  brandId: string,
+  topics: Record<string, Topic>,
+  who: { camille: { customerId: string }; kenji: { customerId: string } },
+  now: Date,
+): Promise<void> {
+  const drops: [number, string, string, string, number][] = [
+    [9, "Isabel Marant", "shoes", "38", 260],
+    [12, "Jacquemus", "bags", "TU", 390],
+    [15, "Sézane", "dresses", "38", 95],
+    [18, "Isabel Marant", "shoes", "39", 240],
+    [22, "A.P.C.", "coats", "M", 310],
+    [26, "Isabel Marant", "shoes", "38", 280],
+    [29, "Jacquemus", "bags", "TU", 420],
+  ];
+  const message = (
+    owner: { customerId: string },
+    topic: Topic,
+    daysAgo: number,
+    data: { status: string; attributes?: object; reasons?: string[]; sent?: boolean },
+  ) => {
+    const at = new Date(now.getTime() - daysAgo * DAY);
+    return db.message.create({
+      data: {
+        brandId,
+        customerId: owner.customerId,
+        topicId: topic.id,
+        channels: '["email"]',
+        attributes: JSON.stringify(data.attributes ?? {}),
+        content: "{}",
+        status: data.status,
+        createdAt: at,
+        dueAt: at,
+        events: {
+          create: { status: data.status, reasons: JSON.stringify(data.reasons ?? []), channel: "email", at },
+        },
+        ...(data.sent && {
+          deliveries: {
+            create: {
+              brandId,
+              customerId: owner.customerId,
+              topicKey: topic.key,
+              channel: "email",
+              priority: "normal",
+              sentAt: at,
+            },
+          },
+        }),
+      },
+      select: { id: true },
+    });
+  };
+  for (const [daysAgo, designer, category, size, price] of drops) {
+    const attributes = { designer, category, size, price };
+    const forCamille = designer === "Isabel Marant" && size === "38" && price <= 300;
+    await message(forCamille ? who.camille : who.kenji, topics["price-drop"]!, daysAgo, {
+      status: forCamille || designer === "Jacquemus" ? "sent" : "denied",
+      reasons: forCamille || designer === "Jacquemus" ? [] : ["filter.no_match"],
+      sent: forCamille || designer === "Jacquemus",
+      attributes,
+    });
+  }
+  await message(who.camille, topics["newsletter"]!, 14, { status: "digested", reasons: ["frequency.digest"] });
+  await message(who.camille, topics["newsletter"]!, 8, { status: "digested", reasons: ["frequency.digest"] });
+  await message(who.camille, topics["partner-offers"]!, 11, { status: "denied", reasons: ["consent.missing"] });
+  await db.inboxItem.create({
+    data: {
+      brandId,
+      customerId: who.camille.customerId,
+      topicKey: "order-updates",
+      title: "Votre commande VT-2291 est expédiée",
+      body: "Elle arrivera jeudi ou vendredi. Suivi : La Poste, 6A123456789.",
+      createdAt: new Date(now.getTime() - 2 * DAY),
+    },
+  });
 }

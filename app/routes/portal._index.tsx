@@ -4,7 +4,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { CsrfField } from "~/components/portal/form";
 import { useLocale } from "~/components/use-t";
-import { bilingual, format } from "~/lib/bilingual";
+import { bilingual, format, plural } from "~/lib/bilingual";
 import { requireVisit } from "~/lib/portal-auth.server";
 import { channels, type Channel, type Locale } from "~/lib/vocabulary";
 import { weeklyEstimate } from "~/models/portal-estimate.server";
@@ -18,7 +18,8 @@ const text = bilingual(
     nothing: "Rien, sauf les messages de service essentiels s'il y en a.",
     about: "environ {count} par semaine",
     lessThanOne: "moins d'un par semaine",
-    digests: "dont {count} résumé(s)",
+    digest: "dont {count} résumé",
+    digests: "dont {count} résumés",
     total: "Au total : {summary}.",
     how: "Estimation faite par les mêmes règles que celles appliquées à chaque envoi : vos abonnements, leur fréquence, vos heures de silence, vos limites et vos pauses.",
     paused: "Vos communications sont en pause jusqu'au {date}.",
@@ -40,7 +41,8 @@ const text = bilingual(
     nothing: "Nothing, apart from essential service messages if there are any.",
     about: "about {count} a week",
     lessThanOne: "less than one a week",
-    digests: "including {count} digest(s)",
+    digest: "including {count} digest",
+    digests: "including {count} digests",
     total: "In all: {summary}.",
     how: "Estimated by the same rules applied to every send: your subscriptions, their frequency, your quiet hours, your limits and your pauses.",
     paused: "Your communications are paused until {date}.",
@@ -126,7 +128,7 @@ export default function Overview() {
               {estimate.map((row) => (
                 <li key={row.channel}>
                   <strong>{channelName(locale, row.channel, 2)}</strong> : {amount(locale, row.messages + row.digests)}
-                  {row.digests >= 0.5 ? ` (${format(t.digests, { count: Math.round(row.digests) })})` : null}
+                  {row.digests >= 0.5 ? ` (${plural(locale, Math.round(row.digests), t.digest, t.digests)})` : null}
                 </li>
               ))}
             </ul>

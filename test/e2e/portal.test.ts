@@ -157,6 +157,8 @@ describe("changing settings without JavaScript reaches the very next decision", 
     const mail = await smtp.waitFor((m) => m.to.includes("camille") && /Confirmez/.test(m.subject));
     const confirm = mail.links.find((href) => href.includes("/portal/confirm"))!;
     await page.goto(confirm);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(shots, "portal-confirm.fr.png"), fullPage: true });
     await page.getByRole("button", { name: "Je confirme" }).click();
     expect(await page.getByRole("status").textContent()).toMatch(/C'est confirmé/);
     expect((await decide("cust-camille", "partner-offers", "email")).verdict).not.toBe("deny");
@@ -256,6 +258,29 @@ describe("changing settings without JavaScript reaches the very next decision", 
     expect((await decide("cust-camille", "price-drop", "email", { attributes: shoes })).verdict).toBe("send");
   });
 });
+
+describe("with JavaScript", () => {
+  it("counts the recent alerts a new filter would have matched as it is filled in", async () => {
+    const { context, page, problems } = await signedIn("cust-camille");
+    await page.goto(`${api.server.url}/portal/alerts`);
+    await page.waitForLoadState("networkidle");
+    // The seeded history: two Isabel Marant shoes in 38 under 300 € in the last 30 days.
+    expect(await page.locator(".alert-row").first().textContent()).toMatch(/A correspondu à 2 alertes/);
+    const form = page.locator("form.alert-form").filter({ hasText: "Nouvelle alerte : Baisses de prix" });
+    await form.getByLabel("Jacquemus").check();
+    await expectText(form.locator(".match-count"), "A correspondu à 2 alertes des 30 derniers jours.");
+    await form.getByLabel("Sézane").check();
+    await expectText(form.locator(".match-count"), "A correspondu à 3 alertes des 30 derniers jours.");
+    // Nothing was saved by counting.
+    expect(await api.db.alertFilter.count({ where: { customerId: customerIds["cust-camille"] } })).toBe(1);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+async function expectText(locator: ReturnType<Page["locator"]>, text: string) {
+  await locator.filter({ hasText: text }).waitFor({ timeout: 5_000 });
+}
 
 describe("history, why did I get this, and the inbox", () => {
   it("lists a committed send with its reason page, where one click stops the topic", async () => {
