@@ -27,6 +27,8 @@ const fr = {
   "home.demo.intro": "{name} (identifiant « {slug} ») propose ces sujets à ses clients :",
   "home.demo.missing":
     'Aucune marque de démonstration dans cette base. Créez une marque avec la ligne de commande : npm run -s mesure -- brand create --slug ma-marque --name "Ma marque".',
+  "home.demo.portal":
+    "Ouvrir le portail d'un client de démonstration (lien par e-mail : camille.martin@example.fr, lu sur /dev/mail)",
   "home.demo.channels": "Canaux : {channels}",
   "home.demo.frequency": "Fréquence par défaut : {frequency}",
   "kind.transactional": "Transactionnel",
@@ -73,6 +75,7 @@ const en: Record<keyof typeof fr, string> = {
   "home.demo.intro": "{name} (slug \u201c{slug}\u201d) offers its customers these topics:",
   "home.demo.missing":
     'No demo brand in this database. Create a brand from the command line: npm run -s mesure -- brand create --slug my-brand --name "My brand".',
+  "home.demo.portal": "Open a demo customer's portal (link by email: james.walker@example.com, read at /dev/mail)",
   "home.demo.channels": "Channels: {channels}",
   "home.demo.frequency": "Default frequency: {frequency}",
   "kind.transactional": "Transactional",

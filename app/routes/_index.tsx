@@ -69,6 +69,9 @@ export default function Home() {
           {brand ? (
             <>
               <p>{t("home.demo.intro", { name: brand.name, slug: brand.slug })}</p>
+              <p>
+                <a href={`/portal/sign-in?brand=${brand.slug}`}>{t("home.demo.portal")}</a>
+              </p>
               <ul className="topics">
                 {topics.map((topic) => (
                   <li key={topic.key} className="topic">

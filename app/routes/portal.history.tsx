@@ -23,7 +23,6 @@ const text = bilingual(
     channel: "Canal",
     what: "Ce qui s'est passé",
     why: "Pourquoi l'ai-je reçu ?",
-    whyLabel: "Pourquoi ai-je reçu « {topic} » le {date} ?",
     sent: "Envoyé",
     bounced: "Non distribué (adresse en erreur)",
     complained: "Signalé comme indésirable",
@@ -45,7 +44,6 @@ const text = bilingual(
     channel: "Channel",
     what: "What happened",
     why: "Why did I get this?",
-    whyLabel: "Why did I get \u201c{topic}\u201d on {date}?",
     sent: "Sent",
     bounced: "Not delivered (address failing)",
     complained: "Reported as spam",
@@ -116,11 +114,9 @@ export default function History() {
                       {entry.deliveryId ? (
                         <>
                           {" · "}
-                          <Link
-                            to={`/portal/why/${entry.deliveryId}`}
-                            aria-label={format(t.whyLabel, { topic: name(entry.topicKey), date })}
-                          >
+                          <Link to={`/portal/why/${entry.deliveryId}`}>
                             {t.why}
+                            <span className="visually-hidden">{` (${name(entry.topicKey)}, ${date})`}</span>
                           </Link>
                         </>
                       ) : null}
