@@ -5,7 +5,7 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { CsrfField } from "~/components/portal/form";
 import { formatDateTime } from "~/components/portal/words";
 import { useLocale } from "~/components/use-t";
-import { bilingual, format } from "~/lib/bilingual";
+import { bilingual } from "~/lib/bilingual";
 import { readForm } from "~/lib/forms.server";
 import { requireVisit } from "~/lib/portal-auth.server";
 
@@ -15,7 +15,6 @@ const text = bilingual(
     empty: "Aucune notification pour l'instant.",
     unread: "Non lue",
     markRead: "Marquer comme lue",
-    markReadLabel: "Marquer « {title} » comme lue",
     markAll: "Tout marquer comme lu",
   },
   {
@@ -23,7 +22,6 @@ const text = bilingual(
     empty: "No notification yet.",
     unread: "Unread",
     markRead: "Mark as read",
-    markReadLabel: "Mark \u201c{title}\u201d as read",
     markAll: "Mark all as read",
   },
 );
@@ -83,12 +81,9 @@ export default function Inbox() {
                 <Form method="post">
                   <CsrfField />
                   <input type="hidden" name="id" value={item.id} />
-                  <button
-                    type="submit"
-                    className="link-button"
-                    aria-label={format(t.markReadLabel, { title: item.title })}
-                  >
+                  <button type="submit" className="link-button">
                     {t.markRead}
+                    <span className="visually-hidden">{` (${item.title})`}</span>
                   </button>
                 </Form>
               )}
