@@ -10,7 +10,7 @@ import { useLocale } from "~/components/use-t";
 import { bilingual } from "~/lib/bilingual";
 import { requireVisit } from "~/lib/portal-auth.server";
 
-export const text = bilingual(
+const text = bilingual(
   {
     title: "Vos préférences — {brand}",
     nav: "Rubriques du portail",

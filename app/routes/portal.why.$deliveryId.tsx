@@ -8,6 +8,7 @@ import { channelName, formatDateTime, frequencyName, topicName } from "~/compone
 import { useLocale } from "~/components/use-t";
 import { bilingual, format } from "~/lib/bilingual";
 import { readForm } from "~/lib/forms.server";
+import { z } from "zod";
 import { fromJson } from "~/lib/json-column";
 import { requireVisit } from "~/lib/portal-auth.server";
 import { AlertCriteria, Channel, Frequency } from "~/lib/vocabulary";
@@ -97,7 +98,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         })
       : [],
   ]);
-  const attributes = delivery.message ? (JSON.parse(delivery.message.attributes) as MessageAttributes) : null;
+  const attributes = delivery.message
+    ? (fromJson(
+        z.record(z.string(), z.unknown()),
+        delivery.message.attributes,
+        "Message.attributes",
+      ) as MessageAttributes)
+    : null;
   const matched = attributes
     ? filters.find((filter) => criteriaMatch(fromJson(AlertCriteria, filter.criteria, "criteria"), attributes))
     : undefined;
