@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import buildOnce from "../test/support/build-once";
-import { startServer, type RunningServer } from "../test/support/processes";
+import { runCli, startServer, type RunningServer } from "../test/support/processes";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -36,10 +36,10 @@ async function startBare(): Promise<{ url: string; stop: () => void }> {
 
 type Result = { name: string; rps: number; p50: number; p99: number; errors: number };
 
-async function load(name: string, url: string): Promise<Result> {
+async function load(name: string, url: string, headers: Record<string, string> = {}): Promise<Result> {
   // A short warm-up so JIT and connection set-up do not count.
-  await autocannon({ url, connections, duration: 2 });
-  const result = await autocannon({ url, connections, duration: seconds });
+  await autocannon({ url, connections, duration: 2, headers });
+  const result = await autocannon({ url, connections, duration: seconds, headers });
   const errors = result.errors + result.non2xx;
   return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors };
 }
@@ -56,6 +56,7 @@ const env = {
   DATABASE_URL: `file:${path.join(dir, "mesure.db")}`,
   DATA_DIR: dir,
   SEED_DEMO: "true",
+  MESURE_SECRET: "b".repeat(64),
 };
 
 const cold = await timeStart(env);
@@ -69,6 +70,23 @@ try {
   results.push(await load("bare node:http, fixed JSON", `${bare.url}/`));
   results.push(await load("Mesure GET /healthz (one SQL query)", `${mesure.url}/healthz`));
   results.push(await load("Mesure GET / (Express + Remix page, 2 reads)", `${mesure.url}/`));
+  // The portal, signed in as a demo customer through a support link.
+  const link = await runCli(["portal-link", "--brand", "demo", "--customer", "cust-camille"], {
+    ...env,
+    PUBLIC_URL: mesure.url,
+  });
+  const entered = await fetch(link.stdout.trim(), { redirect: "manual" });
+  const cookie = entered.headers
+    .getSetCookie()
+    .map((line) => line.split(";")[0])
+    .join("; ");
+  for (const [page, what] of [
+    ["", "overview: weekly estimate by the policy engine"],
+    ["/subscriptions", "subscriptions grid"],
+    ["/history", "history, 90 days"],
+  ] as const) {
+    results.push(await load(`Mesure GET /portal${page} (${what})`, `${mesure.url}/portal${page}`, { cookie }));
+  }
 } finally {
   bare.stop();
   await mesure.stop();
