@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { portalLink } from "~/lib/portal-link.server";
 import { mintToken } from "~/lib/signed-token.server";
+import { unsubscribeLink } from "~/lib/unsubscribe-link.server";
 import { startApi, type ApiFixture } from "../support/api";
 import { launchBrowser, seriousAccessibilityViolations, watchProblems } from "../support/browser";
 import { projectRoot } from "../support/processes";
@@ -445,6 +446,30 @@ describe("access", () => {
     await page.waitForURL(/\/portal\/channels$/);
     await context.close();
   });
+});
+
+it("offers one-click unsubscribe from a message, with an undo, readable by everyone", async () => {
+  const context = await browser.newContext({ locale: "en-US" });
+  const page = await context.newPage();
+  const problems = watchProblems(page);
+  const url = unsubscribeLink({
+    secret: SECRET,
+    publicUrl: api.server.url,
+    brandId: demoId,
+    customerId: customerIds["cust-lea"]!,
+    topic: "newsletter",
+    channel: "email",
+  });
+  await page.goto(url);
+  await page.waitForLoadState("networkidle");
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  await page.getByRole("button", { name: "Me désabonner" }).click();
+  await page.getByRole("button", { name: /Annuler/ }).waitFor();
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  await page.screenshot({ path: path.join(shots, "unsubscribe.fr.png"), fullPage: true });
+  expect((await decide("cust-lea", "newsletter", "email")).reasons).toContain("topic.unsubscribed");
+  expect(problems).toEqual([]);
+  await context.close();
 });
 
 it("keeps a forged token from minting a session for a made-up customer", async () => {
