@@ -162,12 +162,15 @@ async function loadChunk(db: Tx, brandId: string, externalIds: string[], now: nu
   ).filter((customer) => !customer.erasedAt);
   if (customers.length === 0) return [];
   const ids = customers.map((customer) => customer.id);
-  const hashOf = new Map<string, { customerId: string; kind: "email" | "phone" }>();
+  // Several customers of a brand may share an address: each hash names all of its owners.
+  const hashOf = new Map<string, { customerId: string; kind: "email" | "phone" }[]>();
+  const own = (hash: string, owner: { customerId: string; kind: "email" | "phone" }) =>
+    hashOf.set(hash, [...(hashOf.get(hash) ?? []), owner]);
   for (const customer of customers) {
     if (customer.email)
-      hashOf.set(suppressionHash(brandId, "email", customer.email), { customerId: customer.id, kind: "email" });
+      own(suppressionHash(brandId, "email", customer.email), { customerId: customer.id, kind: "email" });
     if (customer.phone)
-      hashOf.set(suppressionHash(brandId, "phone", customer.phone), { customerId: customer.id, kind: "phone" });
+      own(suppressionHash(brandId, "phone", customer.phone), { customerId: customer.id, kind: "phone" });
   }
   const [suppressions, sends, campaignRows] = await Promise.all([
     hashOf.size
@@ -188,8 +191,7 @@ async function loadChunk(db: Tx, brandId: string, externalIds: string[], now: nu
   ]);
   const suppressed = new Set<string>();
   for (const row of suppressions) {
-    const owner = hashOf.get(row.valueHash);
-    if (owner) suppressed.add(`${owner.customerId}:${owner.kind}`);
+    for (const owner of hashOf.get(row.valueHash) ?? []) suppressed.add(`${owner.customerId}:${owner.kind}`);
   }
   const sendsOf = groupBy(sends, (row) => row.customerId);
   const campaignsOf = groupBy(campaignRows, (row) => row.customerId);

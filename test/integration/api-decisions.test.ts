@@ -348,7 +348,8 @@ describe(`POST /api/v1/decisions/batch (${testProvider})`, () => {
       data: ids.map((externalId, i) => ({
         brandId: demo.id,
         externalId,
-        email: `${externalId}@example.com`,
+        // bulk-18 shares bulk-17's address: a suppression reaches both.
+        email: i === 18 ? "bulk-17@example.com" : `${externalId}@example.com`,
         locale: i % 2 ? "en" : "fr",
         timezone: "Europe/Paris",
       })),
@@ -384,8 +385,9 @@ describe(`POST /api/v1/decisions/batch (${testProvider})`, () => {
     const results = response.body.results as { verdict: string; reasons: string[]; explanation: string }[];
     expect(results).toHaveLength(1000);
     expect(results[17]).toMatchObject({ verdict: "deny", reasons: ["suppressed"] });
+    expect(results[18]).toMatchObject({ verdict: "deny", reasons: ["suppressed"] });
     expect(results[640]).toMatchObject({ verdict: "deny", reasons: ["campaign.already_sent"] });
-    const others = results.filter((_, i) => i !== 17 && i !== 640);
+    const others = results.filter((_, i) => i !== 17 && i !== 18 && i !== 640);
     expect(new Set(others.map((result) => result.verdict))).toEqual(new Set(["send"]));
     // Each in its own language: the snapshots were not mixed up.
     expect(results[2]!.explanation).toMatch(/^Envoi/);
