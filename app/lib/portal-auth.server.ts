@@ -8,9 +8,18 @@ import { readCookie } from "./i18n";
 /** The slug of the brand whose portal this browser last opened: not a secret, a signpost. */
 export const PORTAL_BRAND_COOKIE = "mesure_portal_brand";
 
+// The frame's loader and the page's both need the visit: one session read per HTTP request.
+// Remix hands each loader its own copy of the Request, but the same load context.
+const visits = new WeakMap<AppLoadContext, Promise<PortalVisit | null>>();
+
 export async function requireVisit(request: Request, context: AppLoadContext): Promise<PortalVisit> {
-  const token = readCookie(request.headers.get("Cookie"), PORTAL_COOKIE);
-  const visit = token ? await findPortalSession(context.services.db, token) : null;
+  let pending = visits.get(context);
+  if (!pending) {
+    const token = readCookie(request.headers.get("Cookie"), PORTAL_COOKIE);
+    pending = token ? findPortalSession(context.services.db, token) : Promise.resolve(null);
+    visits.set(context, pending);
+  }
+  const visit = await pending;
   if (!visit) {
     const brand = readCookie(request.headers.get("Cookie"), PORTAL_BRAND_COOKIE);
     throw redirect(`/portal/sign-in${brand ? `?brand=${encodeURIComponent(brand)}&expired=1` : ""}`);

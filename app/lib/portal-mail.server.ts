@@ -6,7 +6,8 @@ import MagicLinkEmail, { magicLinkSubject } from "../../emails/magic-link";
 import type { Services } from "~/load-context";
 import { log } from "./log.server";
 import { mintToken } from "./signed-token.server";
-import type { Locale, Theme } from "./vocabulary";
+import type { Channel, Locale, Theme } from "./vocabulary";
+import { channelName, topicName } from "~/components/portal/words";
 
 export const MAGIC_PURPOSE = "magic";
 export const MAGIC_TTL_MINUTES = 30;
@@ -46,7 +47,30 @@ export function sendMagicLinkInBackground(services: Services, brand: Brand, cust
   );
 }
 
-export async function sendSubscriptionConfirmation(
+/**
+ * Sends a confirmation for each subscription that now waits for one. The subscriptions are
+ * saved already; a failed email is logged and the customer can ask again from the portal.
+ */
+export async function confirmSubscriptions(
+  services: Services,
+  brand: Brand,
+  customer: { id: string; email: string | null; locale: string },
+  pending: { topic: { key: string; nameFr: string; nameEn: string }; channel: Channel }[],
+): Promise<void> {
+  if (!customer.email) return;
+  const recipient = { ...customer, email: customer.email };
+  const locale = lang(customer.locale);
+  for (const { topic, channel } of pending) {
+    await sendSubscriptionConfirmation(services, brand, recipient, {
+      topicKey: topic.key,
+      topicName: topicName(locale, topic),
+      channel,
+      channelName: channelName(locale, channel),
+    }).catch((error: Error) => log.error(`sending an opt-in confirmation: ${error.message}`));
+  }
+}
+
+async function sendSubscriptionConfirmation(
   services: Services,
   brand: Brand,
   customer: Recipient,

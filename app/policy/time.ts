@@ -126,6 +126,12 @@ export function addLocalDays(parts: { year: number; month: number; day: number }
   };
 }
 
+/** The instant local midnight begins, `days` days after a local calendar date, in a time zone. */
+export function localMidnightAfter(timeZone: string, date: { year: number; month: number; day: number }, days: number) {
+  const next = addLocalDays(date, days);
+  return zonedInstant(timeZone, next.year, next.month, next.day, 0, 0);
+}
+
 /** "21:30" → 1290. */
 export function parseLocalTime(text: string): number {
   const [hours, minutes] = text.split(":").map(Number);

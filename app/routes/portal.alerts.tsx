@@ -18,8 +18,7 @@ import { AlertCriteria, Channel, Frequency, frequencies, type FilterField, type 
 import { countMatches, criteriaFromForm, recentAlerts, RECENT_DAYS } from "~/models/alerts.server";
 import { editPreferences } from "~/models/preferences.server";
 import { listTopics } from "~/models/topic.server";
-import { sendSubscriptionConfirmation } from "~/lib/portal-mail.server";
-import { log } from "~/lib/log.server";
+import { confirmSubscriptions } from "~/lib/portal-mail.server";
 
 const text = bilingual(
   {
@@ -199,18 +198,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     await editor.addAlertFilter({ topic, label, criteria, channel: channel.data!, frequency: frequency.data! });
     return editor.ensureSubscribed(topic, channel.data!);
   });
-  if (pending?.started && pending.status === "pending" && visit.customer.email) {
-    await sendSubscriptionConfirmation(
-      context.services,
-      visit.brand,
-      { ...visit.customer, email: visit.customer.email },
-      {
-        topicKey: topic.key,
-        topicName: topicName(locale, topic),
-        channel: channel.data!,
-        channelName: channelName(locale, channel.data!),
-      },
-    ).catch((error: Error) => log.error(`sending an opt-in confirmation: ${error.message}`));
+  if (pending?.started && pending.status === "pending") {
+    await confirmSubscriptions(context.services, visit.brand, visit.customer, [{ topic, channel: channel.data! }]);
   }
   if (pending === null)
     return data(

@@ -14,7 +14,7 @@ import { fieldErrors, readForm } from "~/lib/forms.server";
 import { resolveLocale } from "~/lib/i18n";
 import { fromJson } from "~/lib/json-column";
 import { requireVisit } from "~/lib/portal-auth.server";
-import { DAY, localParts, zonedInstant, addLocalDays } from "~/policy/time";
+import { DAY, localMidnightAfter, localParts } from "~/policy/time";
 import { editPreferences } from "~/models/preferences.server";
 import { listTopics } from "~/models/topic.server";
 
@@ -102,8 +102,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 /** The first instant of the day after `date` (YYYY-MM-DD) in the customer's time zone. */
 function endOfLocalDay(date: string, timeZone: string): number {
   const [year, month, day] = date.split("-").map(Number) as [number, number, number];
-  const next = addLocalDays({ year, month, day }, 1);
-  return zonedInstant(timeZone, next.year, next.month, next.day, 0, 0);
+  return localMidnightAfter(timeZone, { year, month, day }, 1);
 }
 
 const PauseForm = z.object({
@@ -127,11 +126,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const intent = String(form.get("intent") ?? "");
   const returnTo = String(form.get("returnTo") ?? "");
   let settings: Parameters<typeof editPreferences>[3] | null = null;
-  const inDays = (days: number) => {
-    const today = localParts(now, tz);
-    const end = addLocalDays(today, days);
-    return new Date(zonedInstant(tz, end.year, end.month, end.day, 0, 0));
-  };
+  const inDays = (days: number) => new Date(localMidnightAfter(tz, localParts(now, tz), days));
 
   if (intent === "pause-week" || intent === "pause-month") {
     const until = inDays(intent === "pause-week" ? 7 : 30);

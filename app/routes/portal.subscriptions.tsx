@@ -1,6 +1,6 @@
 // Subscriptions: every topic the brand offers, by channel, with how often. One form for the
 // whole grid (it works without JavaScript); saving applies every change in one transaction,
-// each with its consent event. Topics that need a double opt-in stay pending until the
+// each with its consent event (models/subscription-grid.server.ts). Topics that need a double opt-in stay pending until the
 // confirmation email is answered; transactional ones are always on, and the page says why.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
@@ -12,11 +12,9 @@ import { bilingual, format } from "~/lib/bilingual";
 import { readForm } from "~/lib/forms.server";
 import { resolveLocale } from "~/lib/i18n";
 import { requireVisit } from "~/lib/portal-auth.server";
-import { sendSubscriptionConfirmation } from "~/lib/portal-mail.server";
-import { log } from "~/lib/log.server";
+import { confirmSubscriptions } from "~/lib/portal-mail.server";
 import { channels, Frequency, frequencies, type Channel } from "~/lib/vocabulary";
-import { editPreferences } from "~/models/preferences.server";
-import { listTopics } from "~/models/topic.server";
+import { readSubscriptionGrid, saveSubscriptionGrid } from "~/models/subscription-grid.server";
 
 const text = bilingual(
   {
@@ -61,21 +59,12 @@ const text = bilingual(
   },
 );
 
-async function load(request: Request, context: LoaderFunctionArgs["context"]) {
-  const visit = await requireVisit(request, context);
-  const { db } = context.services;
-  const [topics, subscriptions] = await Promise.all([
-    listTopics(db, visit.brand.id),
-    db.subscription.findMany({
-      where: { customerId: visit.customer.id },
-      select: { channel: true, status: true, frequency: true, topic: { select: { key: true } } },
-    }),
-  ]);
-  return { visit, topics, subscriptions };
-}
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { topics, subscriptions } = await load(request, context);
+  const visit = await requireVisit(request, context);
+  const { topics, subscriptions } = await readSubscriptionGrid(context.services.db, {
+    brandId: visit.brand.id,
+    customerId: visit.customer.id,
+  });
   const offered = channels.filter((channel) => topics.some((topic) => topic.channels.includes(channel)));
   return {
     channels: offered,
@@ -99,61 +88,21 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request, context.csrf);
   const { locale } = resolveLocale(request);
-  const { visit, topics, subscriptions } = await load(request, context);
-  const owner = { brandId: visit.brand.id, customerId: visit.customer.id };
-  const current = new Map(subscriptions.map((row) => [`${row.topic.key}:${row.channel}`, row]));
-  const errors: Record<string, string> = {};
-  const changes: {
-    topic: (typeof topics)[number];
-    channel: Channel;
-    status: "subscribed" | "pending" | "unsubscribed";
-    frequency: Frequency;
-  }[] = [];
-  const confirmations: { topic: (typeof topics)[number]; channel: Channel }[] = [];
-
-  for (const topic of topics) {
-    if (topic.kind === "transactional") continue;
-    const chosen = Frequency.safeParse(form.get(`freq:${topic.key}`));
-    const frequency = chosen.success ? chosen.data : topic.defaultFrequency;
-    for (const channel of topic.channels) {
-      const wanted = form.get(`sub:${topic.key}:${channel}`) === "on";
-      const before = current.get(`${topic.key}:${channel}`);
-      const was = before?.status ?? "unsubscribed";
-      const on = was === "subscribed" || was === "pending";
-      if (wanted && !on) {
-        if (topic.doubleOptIn && !visit.customer.email) {
-          errors[`sub:${topic.key}:${channel}`] = text[locale].needsEmail;
-          continue;
-        }
-        const status = topic.doubleOptIn ? "pending" : "subscribed";
-        changes.push({ topic, channel, status, frequency });
-        if (status === "pending") confirmations.push({ topic, channel });
-      } else if (!wanted && on) {
-        changes.push({ topic, channel, status: "unsubscribed", frequency });
-      } else if (before && before.frequency !== frequency) {
-        changes.push({ topic, channel, status: was as "subscribed" | "pending" | "unsubscribed", frequency });
-      }
-    }
+  const visit = await requireVisit(request, context);
+  const { needsEmail, confirmations } = await saveSubscriptionGrid(
+    context.services.db,
+    { brandId: visit.brand.id, customerId: visit.customer.id },
+    {
+      wants: (topic, channel) => form.get(`sub:${topic}:${channel}`) === "on",
+      pace: (topic) => Frequency.safeParse(form.get(`freq:${topic}`)).data ?? null,
+    },
+    { hasEmail: Boolean(visit.customer.email) },
+  );
+  if (needsEmail.length) {
+    const errors = Object.fromEntries(needsEmail.map((field) => [field, text[locale].needsEmail]));
+    return data({ ok: false, errors, confirmations: [] as string[] }, { status: 400 });
   }
-  if (Object.keys(errors).length) return data({ ok: false, errors, confirmations: [] as string[] }, { status: 400 });
-  if (changes.length) {
-    await editPreferences(context.services.db, owner, { source: "portal" }, async (editor) => {
-      for (const change of changes) await editor.setSubscription(change);
-    });
-  }
-  for (const { topic, channel } of confirmations) {
-    await sendSubscriptionConfirmation(
-      context.services,
-      visit.brand,
-      { ...visit.customer, email: visit.customer.email! },
-      {
-        topicKey: topic.key,
-        topicName: topicName(locale, topic),
-        channel,
-        channelName: channelName(locale, channel),
-      },
-    ).catch((error: Error) => log.error(`sending an opt-in confirmation: ${error.message}`));
-  }
+  await confirmSubscriptions(context.services, visit.brand, visit.customer, confirmations);
   return {
     ok: true,
     errors: {} as Record<string, string>,
