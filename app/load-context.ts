@@ -19,6 +19,10 @@ export type Services = {
   mailer: Mailer;
   /** The in-process SMTP server of the local run (no SMTP_URL), shown at /dev/mail. */
   mailCatcher: MailCatcher | null;
+  /** Web Push: the VAPID public key browsers subscribe with. */
+  push: { publicKey: string };
+  /** Sign-in for SMS inbound webhooks (Twilio signs each with the account's auth token). */
+  sms: { authToken: string } | null;
   limits: {
     /** Sign-in links asked for, per address and per client address. */
     magicLinkPerEmail: RateLimiter;

@@ -10,7 +10,7 @@ export function EmailLayout(props: {
   lang: "fr" | "en";
   brand: EmailBrand;
   preview: string;
-  footer: string;
+  footer: ReactNode;
   children: ReactNode;
 }) {
   return (

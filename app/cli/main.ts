@@ -11,6 +11,7 @@ import { UsageError } from "./args";
 import { brandCommand } from "./brand.server";
 import { portalLinkCommand } from "./portal-link.server";
 import { topicCommand } from "./topic.server";
+import { vapidKeysCommand } from "./vapid-keys.server";
 
 const usage = `usage: npm run -s mesure -- <command>
 
@@ -29,6 +30,7 @@ const usage = `usage: npm run -s mesure -- <command>
   portal-link --brand <slug> --customer <externalId> [--ttl 7d]
   migrate                                          apply pending database migrations
   seed demo                                        create the demo brand if it is missing
+  vapid-keys                                       a new Web Push key pair, as VAPID_…= lines
 
 Configuration comes from the same environment variables as the server (DATABASE_URL, …).`;
 
@@ -40,6 +42,11 @@ async function run(argv: string[]): Promise<number> {
   if (!command || command === "help" || command === "--help" || command === "-h") {
     (command ? out : note)(usage);
     return command ? 0 : 2;
+  }
+  if (command === "vapid-keys") {
+    // Needs neither configuration nor a database.
+    vapidKeysCommand(rest, out);
+    return 0;
   }
   const parsedEnv = parseEnv(process.env);
   if (!parsedEnv.ok) {

@@ -333,7 +333,7 @@ async function seedHistory(
     owner: { customerId: string },
     topic: Topic,
     daysAgo: number,
-    data: { status: string; attributes?: object; reasons?: string[]; sent?: boolean },
+    data: { status: string; attributes?: object; reasons?: string[]; sent?: boolean; dueAt?: Date },
   ) => {
     const at = new Date(now.getTime() - daysAgo * DAY);
     return db.message.create({
@@ -343,10 +343,10 @@ async function seedHistory(
         topicId: topic.id,
         channels: '["email"]',
         attributes: JSON.stringify(data.attributes ?? {}),
-        content: "{}",
+        content: JSON.stringify({ email: { subject: topic.nameFr, text: topic.descriptionFr || topic.nameFr } }),
         status: data.status,
         createdAt: at,
-        dueAt: at,
+        dueAt: data.dueAt ?? at,
         events: {
           create: { status: data.status, reasons: JSON.stringify(data.reasons ?? []), channel: "email", at },
         },
@@ -376,8 +376,15 @@ async function seedHistory(
       attributes,
     });
   }
-  await message(who.camille, topics["newsletter"]!, 14, { status: "digested", reasons: ["frequency.digest"] });
-  await message(who.camille, topics["newsletter"]!, 8, { status: "digested", reasons: ["frequency.digest"] });
+  // Two letters that waited for Camille's weekly digest; the next one is still to come (the
+  // seed's messages are history: the worker must find nothing of theirs due).
+  await message(who.camille, topics["newsletter"]!, 14, { status: "sent", reasons: ["frequency.digest"], sent: true });
+  await message(who.camille, topics["newsletter"]!, 8, { status: "sent", reasons: ["frequency.digest"], sent: true });
+  await message(who.camille, topics["newsletter"]!, 1, {
+    status: "digested",
+    reasons: ["frequency.digest"],
+    dueAt: new Date(now.getTime() + 6 * DAY),
+  });
   await message(who.camille, topics["partner-offers"]!, 11, { status: "denied", reasons: ["consent.missing"] });
   await db.inboxItem.create({
     data: {

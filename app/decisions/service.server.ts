@@ -42,8 +42,8 @@ function toResponse(decision: Decision, committed: boolean): DecisionResponse {
   };
 }
 
-/** Builds the engine's input, or the error that makes the request unanswerable. */
-function prepare(
+/** Builds the engine's input, or the error that makes the request unanswerable (also used by the scheduler). */
+export function prepare(
   brand: BrandEntry,
   customer: CustomerEntry | null,
   request: DecisionRequest,

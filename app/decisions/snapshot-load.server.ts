@@ -157,6 +157,7 @@ async function loadChunk(db: Tx, brandId: string, externalIds: string[], now: nu
         },
         subscriptions: { select: { channel: true, status: true, frequency: true, topic: { select: { key: true } } } },
         alertFilters: { select: { channel: true, frequency: true, criteria: true, topic: { select: { key: true } } } },
+        _count: { select: { pushSubscriptions: true } },
       },
     })
   ).filter((customer) => !customer.erasedAt);
@@ -201,9 +202,15 @@ async function loadChunk(db: Tx, brandId: string, externalIds: string[], now: nu
     const snapshot: CustomerSnapshot = {
       timezone: customer.timezone,
       locale: customer.locale === "en" ? "en" : "fr",
-      // Push needs a subscription from the portal's service worker (scheduler issue); until a
-      // customer has one, push cannot reach them.
-      reachable: { email: Boolean(customer.email), sms: Boolean(customer.phone), push: false, in_app: true },
+      // Push needs a subscription made in the portal (models/push-subscription.server.ts, which
+      // records every addition and removal, so this stays exact); the push service's 404 or 410
+      // removes a dead one.
+      reachable: {
+        email: Boolean(customer.email),
+        sms: Boolean(customer.phone),
+        push: customer._count.pushSubscriptions > 0,
+        in_app: true,
+      },
       suppressed: {
         email: suppressed.has(`${customer.id}:email`),
         sms: suppressed.has(`${customer.id}:phone`),

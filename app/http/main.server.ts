@@ -1,7 +1,8 @@
 // Mesure's process entry, compiled by Remix together with the app into build/index.js
 // (remix.config.js `server`), so the HTTP layer and the routes share one module graph and one
 // database client. `node build/index.js` checks the configuration, brings the database up to
-// date, seeds the demo brand on the embedded default, and serves.
+// date, seeds the demo brand on the embedded default, and serves, with the outbox worker inside
+// the same process unless WORKER=false; `node build/index.js worker` runs a worker alone.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
@@ -21,6 +22,10 @@ import { pruneExpiredAccess } from "~/models/portal-session.server";
 import { watchChanges } from "~/decisions/freshness.server";
 import { DecisionService } from "~/decisions/service.server";
 import { SnapshotStore } from "~/decisions/snapshot.server";
+import { resolveVapidKeys } from "~/lib/vapid.server";
+import { closeChannels, createChannels } from "~/scheduler/channels/registry.server";
+import { Renderer } from "~/scheduler/render.server";
+import { Worker } from "~/scheduler/worker.server";
 import { createDecisionHandler } from "./decisions.server";
 import { createServer } from "./server.server";
 
@@ -38,7 +43,8 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-async function serve(): Promise<void> {
+/** What the web process and a lone worker share: configuration, database, snapshots, channels. */
+async function start(role: "web" | "worker") {
   const env = getEnv();
   if (process.env.NODE_ENV === undefined) {
     // React chose its build when this bundle was loaded, before any of our code ran.
@@ -53,14 +59,14 @@ async function serve(): Promise<void> {
   }
   const { db } = connectDatabase(env.DATABASE_URL);
   const secret = resolveSecret(env.MESURE_SECRET, env.DATA_DIR);
-  if (env.SEED_DEMO) {
+  if (env.SEED_DEMO && role === "web") {
     const { created } = await seedDemo(db);
     if (created) log.info('seeded the demo brand "demo"');
   }
 
   const store = new SnapshotStore(db, env.SNAPSHOT_MAX_CUSTOMERS);
   // Changes made in this process reach the snapshot at commit; a commit's own sends are
-  // already in it (the decision service stores the fresh history itself).
+  // already in it (the decision service and the worker store the fresh history themselves).
   localChanges.on("change", (change) => change.scope !== "sends" && store.apply(change));
   store.freshness = await watchChanges(
     target,
@@ -68,14 +74,69 @@ async function serve(): Promise<void> {
     (change) => store.apply(change),
     () => store.forgetEverything(),
   );
-  const decisions = new DecisionService(db, store);
   // Without SMTP_URL, mail goes to a real SMTP server inside this process, readable at
   // /dev/mail when Mesure is reached on localhost.
   const mailCatcher = env.SMTP_URL ? null : await startMailCatcher();
-  if (mailCatcher) log.info(`no SMTP_URL: emails are kept by the built-in catcher (${env.PUBLIC_URL}/dev/mail)`);
-  const mailer = createMailer(env.SMTP_URL ?? mailCatcher!.url, env.MAIL_FROM);
+  if (mailCatcher && role === "web")
+    log.info(`no SMTP_URL: emails are kept by the built-in catcher (${env.PUBLIC_URL}/dev/mail)`);
+  if (mailCatcher && role === "worker")
+    log.info("no SMTP_URL: this worker's emails go to its own catcher and are not kept; set SMTP_URL");
+  const smtpUrl = env.SMTP_URL ?? mailCatcher!.url;
+  const vapid = resolveVapidKeys(
+    { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY, subject: env.VAPID_SUBJECT },
+    env.DATA_DIR,
+  );
+  const publicUrl = { current: env.PUBLIC_URL };
+  const makeWorker = () => {
+    const channels = createChannels({ env, db, smtpUrl, vapid, concurrency: env.WORKER_CONCURRENCY });
+    const worker = new Worker({
+      db,
+      provider: target.provider,
+      store,
+      renderer: new Renderer({
+        secret,
+        get publicUrl() {
+          return publicUrl.current;
+        },
+      }),
+      channels,
+      concurrency: env.WORKER_CONCURRENCY,
+      leaseMs: env.LEASE_SECONDS * 1000,
+    });
+    return { worker, channels };
+  };
+  return { env, target, db, secret, store, mailCatcher, smtpUrl, vapid, publicUrl, makeWorker };
+}
+
+async function work(): Promise<void> {
+  const { env, target, store, mailCatcher, makeWorker } = await start("worker");
+  const { worker, channels } = makeWorker();
+  worker.start();
+  log.info(`worker ${worker.id} started (${describe(target)}, ${env.WORKER_CONCURRENCY} sends at a time)`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: finishing the sends in flight, releasing leases, then stopping`);
+    void worker
+      .stop()
+      .then(() => closeChannels(channels))
+      .then(() => mailCatcher?.close())
+      .then(() => store.freshness?.close())
+      .then(() => disconnectDatabase())
+      .finally(() => process.exit(0));
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+async function serve(): Promise<void> {
+  const { env, target, db, secret, store, mailCatcher, smtpUrl, vapid, publicUrl, makeWorker } = await start("web");
+  const decisions = new DecisionService(db, store);
+  const mailer = createMailer(smtpUrl, env.MAIL_FROM);
   const housekeeping = setInterval(() => void pruneOldRecords(db), 10 * 60_000);
   housekeeping.unref();
+  const scheduler = env.WORKER ? makeWorker() : null;
 
   const services = {
     db,
@@ -85,6 +146,8 @@ async function serve(): Promise<void> {
     publicUrl: env.PUBLIC_URL,
     mailer,
     mailCatcher,
+    push: { publicKey: vapid.publicKey },
+    sms: env.TWILIO_AUTH_TOKEN ? { authToken: env.TWILIO_AUTH_TOKEN } : null,
     limits: {
       // Five links an hour per address, thirty per client address.
       magicLinkPerEmail: new RateLimiter(5 / 3600, 5),
@@ -109,8 +172,10 @@ async function serve(): Promise<void> {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : env.PORT;
     // PORT=0 picks a free port: links must name the one actually chosen.
-    if (!process.env.PUBLIC_URL) services.publicUrl = `http://localhost:${port}`;
-    log.info(`listening on http://localhost:${port} (${describe(target)})`);
+    if (!process.env.PUBLIC_URL) services.publicUrl = publicUrl.current = `http://localhost:${port}`;
+    // The worker starts once links can name the real port.
+    scheduler?.worker.start();
+    log.info(`listening on http://localhost:${port} (${describe(target)})${scheduler ? ", with a worker" : ""}`);
     // Under `remix dev` (which sets NODE_ENV=development and inlines its origin into dev
     // builds), tell the dev server this build is up so it can reload the browser.
     if (env.NODE_ENV === "development" && process.env.REMIX_DEV_ORIGIN) void broadcastDevReady(build);
@@ -120,17 +185,20 @@ async function serve(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info(`${signal}: finishing requests in flight, then stopping`);
+    log.info(`${signal}: finishing requests and sends in flight, then stopping`);
     // Idle keep-alive sockets would hold close() open forever; in-flight requests get 10 s.
     server.closeIdleConnections();
     const force = setTimeout(() => server.closeAllConnections(), 10_000);
     force.unref();
+    const workerStopped = scheduler ? scheduler.worker.stop().then(() => closeChannels(scheduler.channels)) : null;
     server.close(() => {
       clearInterval(housekeeping);
-      mailer.close();
-      void mailCatcher?.close();
-      void store.freshness
-        ?.close()
+      void Promise.resolve(workerStopped)
+        .then(() => {
+          mailer.close();
+          return mailCatcher?.close();
+        })
+        .then(() => store.freshness?.close())
         .then(() => disconnectDatabase())
         .finally(() => process.exit(0));
     });
@@ -154,6 +222,8 @@ async function pruneOldRecords(db: Db): Promise<void> {
 const command = process.argv[2] ?? "serve";
 if (command === "serve") {
   await serve();
+} else if (command === "worker") {
+  await work();
 } else {
-  fail(`unknown command "${command}" (the only one is "serve")`);
+  fail(`unknown command "${command}" (use "serve" or "worker")`);
 }

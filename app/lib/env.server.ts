@@ -60,6 +60,49 @@ export const envSchema = z
       .trim()
       .regex(/^(.+<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/, 'must be an address, e.g. "Mesure <prefs@example.com>"')
       .default("Mesure <no-reply@mesure.localhost>"),
+    WORKER: booleanText.default(true),
+    WORKER_CONCURRENCY: z.coerce
+      .number({ error: "must be a number" })
+      .int("must be a whole number")
+      .min(1, "must be at least 1")
+      .max(256, "must be at most 256")
+      .default(16),
+    LEASE_SECONDS: z.coerce
+      .number({ error: "must be a number of seconds" })
+      .int("must be a whole number")
+      .min(5, "must be at least 5")
+      .max(3600, "must be at most 3600")
+      .default(60),
+    TWILIO_ACCOUNT_SID: z
+      .string()
+      .trim()
+      .regex(/^AC[0-9a-fA-F]{32}$/, "must be a Twilio Account SID (AC followed by 32 hex digits)")
+      .optional(),
+    TWILIO_AUTH_TOKEN: z.string().trim().min(16, "must be the account's auth token").optional(),
+    TWILIO_FROM: z
+      .string()
+      .trim()
+      .regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, "must be an E.164 number or a Messaging Service SID (MG…)")
+      .optional(),
+    TWILIO_API_URL: z
+      .url({ error: "must be an absolute URL" })
+      .default("https://api.twilio.com")
+      .transform((url) => url.replace(/\/$/, "")),
+    VAPID_PUBLIC_KEY: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{86,88}$/, "must be the base64url P-256 public key (87 characters)")
+      .optional(),
+    VAPID_PRIVATE_KEY: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{42,44}$/, "must be the base64url P-256 private key (43 characters)")
+      .optional(),
+    VAPID_SUBJECT: z
+      .string()
+      .trim()
+      .regex(/^(mailto:|https:\/\/)/, 'must be a "mailto:" or "https://" contact for push services')
+      .optional(),
     SNAPSHOT_MAX_CUSTOMERS: z.coerce
       .number({ error: "must be a number" })
       .int("must be a whole number")
@@ -67,6 +110,19 @@ export const envSchema = z
       .default(250_000),
   })
   .superRefine((env, ctx) => {
+    // SMS needs the three together; one or two alone is a half-done configuration.
+    const twilio = [env.TWILIO_ACCOUNT_SID, env.TWILIO_AUTH_TOKEN, env.TWILIO_FROM];
+    if (twilio.some(Boolean) && !twilio.every(Boolean)) {
+      const missing = ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM"].find((_, i) => !twilio[i])!;
+      ctx.addIssue({ code: "custom", path: [missing], message: "is required with the other TWILIO_ variables" });
+    }
+    if (Boolean(env.VAPID_PUBLIC_KEY) !== Boolean(env.VAPID_PRIVATE_KEY)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.VAPID_PUBLIC_KEY ? "VAPID_PRIVATE_KEY" : "VAPID_PUBLIC_KEY"],
+        message: "is required with the other VAPID_ key (generate a pair with `npm run -s mesure -- vapid-keys`)",
+      });
+    }
     // On SQLite every process shares one machine, so the generated key file in DATA_DIR serves
     // them all; PostgreSQL means several hosts, which must sign links with the same key.
     if (env.NODE_ENV === "production" && env.DATABASE_URL.startsWith("postgres") && !env.MESURE_SECRET) {

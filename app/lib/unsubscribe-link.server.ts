@@ -9,7 +9,16 @@ export const UNSUBSCRIBE_PATH = "/unsubscribe";
 const TTL_SECONDS = 366 * 86_400;
 
 export function unsubscribeLink(
-  input: { secret: string; publicUrl: string; brandId: string; customerId: string; topic: string; channel: string },
+  input: {
+    secret: string;
+    publicUrl: string;
+    brandId: string;
+    customerId: string;
+    topic: string;
+    channel: string;
+    /** A digest's link leaves every topic it carried; `topic` is then the first of them. */
+    topics?: string[];
+  },
   now = new Date(),
 ): string {
   const token = mintToken(
@@ -19,7 +28,11 @@ export function unsubscribeLink(
       brandId: input.brandId,
       customerId: input.customerId,
       ttlSeconds: TTL_SECONDS,
-      data: { topic: input.topic, channel: input.channel },
+      data: {
+        topic: input.topic,
+        channel: input.channel,
+        ...(input.topics && input.topics.length > 1 && { topics: input.topics }),
+      },
     },
     now,
   );
@@ -29,7 +42,8 @@ export function unsubscribeLink(
 export function readUnsubscribeToken(secret: string, token: string, now = new Date()) {
   const checked = verifyToken(secret, token, UNSUBSCRIBE_PURPOSE, now);
   if (!checked.ok || !checked.payload.c) return null;
-  const { topic, channel } = checked.payload.d ?? {};
+  const { topic, channel, topics } = checked.payload.d ?? {};
   if (typeof topic !== "string" || typeof channel !== "string") return null;
-  return { brandId: checked.payload.b, customerId: checked.payload.c, topic, channel };
+  const all = Array.isArray(topics) && topics.every((key) => typeof key === "string") ? (topics as string[]) : [topic];
+  return { brandId: checked.payload.b, customerId: checked.payload.c, topic, topics: all, channel };
 }

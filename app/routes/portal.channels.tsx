@@ -1,12 +1,22 @@
 // Channels: where messages reach the customer, each channel on or off, quiet hours and limits
 // per channel, and one limit across all of them. Validation errors appear beside each field;
-// nothing is saved unless everything is valid.
+// nothing is saved unless everything is valid. The devices that get push notifications are
+// listed here too, with a button (JavaScript needed) to add this browser.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import {
+  Form,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useRevalidator,
+  useRouteLoaderData,
+  useSearchParams,
+} from "@remix-run/react";
+import { useEffect, useState } from "react";
 import { z } from "zod";
 import { CsrfField, FieldError, invalid, Status } from "~/components/portal/form";
-import { channelTitle } from "~/components/portal/words";
+import { channelTitle, formatDate } from "~/components/portal/words";
 import { useLocale } from "~/components/use-t";
 import { bilingual, format } from "~/lib/bilingual";
 import { fieldErrors, readForm } from "~/lib/forms.server";
@@ -14,6 +24,7 @@ import { resolveLocale } from "~/lib/i18n";
 import { requireVisit } from "~/lib/portal-auth.server";
 import { channels, LocalTime, type Channel } from "~/lib/vocabulary";
 import { editPreferences } from "~/models/preferences.server";
+import { describeUserAgent, endpointHash, listPushSubscriptions } from "~/models/push-subscription.server";
 
 const text = bilingual(
   {
@@ -38,6 +49,27 @@ const text = bilingual(
     saved: "C'est enregistré.",
     fix: "Certains champs sont à corriger ; rien n'a été enregistré.",
     channelLegend: "{channel}",
+    pushTitle: "Notifications sur vos appareils",
+    pushLead: "Les navigateurs où vous avez accepté nos notifications. Retirez-en un : il n'en recevra plus.",
+    pushNone: "Aucun appareil pour l'instant.",
+    pushDevice: "{browser} sur {system}",
+    pushSomeBrowser: "Navigateur",
+    pushSomeSystem: "un système inconnu",
+    pushAdded: "ajouté le {date}",
+    pushThisDevice: "cet appareil",
+    pushRemove: "Retirer",
+    pushSubscribe: "Recevoir les notifications sur cet appareil",
+    pushNeedsJs: "Pour recevoir les notifications sur cet appareil, JavaScript doit être activé dans votre navigateur.",
+    pushUnsupported: "Ce navigateur ne peut pas recevoir de notifications.",
+    pushWorking: "Activation des notifications…",
+    pushOn: "C'est fait : cet appareil recevra nos notifications.",
+    pushDenied:
+      "Votre navigateur bloque les notifications de ce site ; vous pouvez les autoriser dans ses réglages, puis réessayer.",
+    pushDismissed: "Vous n'avez pas autorisé les notifications ; rien n'a changé.",
+    pushFailed: "Les notifications n'ont pas pu être activées. Réessayez dans un moment.",
+    pushSession: "Votre session a expiré : rechargez la page pour vous reconnecter.",
+    pushRemoved: "L'appareil a été retiré : il ne recevra plus de notifications.",
+    pushNotFound: "Cet appareil était déjà retiré.",
   },
   {
     title: "Channels",
@@ -61,6 +93,26 @@ const text = bilingual(
     saved: "Saved.",
     fix: "Some fields need fixing; nothing was saved.",
     channelLegend: "{channel}",
+    pushTitle: "Notifications on your devices",
+    pushLead: "The browsers where you accepted our notifications. Remove one and it gets no more.",
+    pushNone: "No device yet.",
+    pushDevice: "{browser} on {system}",
+    pushSomeBrowser: "Browser",
+    pushSomeSystem: "an unknown system",
+    pushAdded: "added on {date}",
+    pushThisDevice: "this device",
+    pushRemove: "Remove",
+    pushSubscribe: "Get notifications on this device",
+    pushNeedsJs: "To get notifications on this device, JavaScript must be turned on in your browser.",
+    pushUnsupported: "This browser cannot receive notifications.",
+    pushWorking: "Turning notifications on…",
+    pushOn: "Done: this device will get our notifications.",
+    pushDenied: "Your browser blocks notifications from this site; you can allow them in its settings, then try again.",
+    pushDismissed: "You did not allow notifications; nothing changed.",
+    pushFailed: "Notifications could not be turned on. Try again in a moment.",
+    pushSession: "Your session has ended: reload the page to sign in again.",
+    pushRemoved: "The device was removed: it will get no more notifications.",
+    pushNotFound: "This device was already removed.",
   },
 );
 
@@ -101,6 +153,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     db.brandChannelPolicy.findMany({ where: { brandId: visit.brand.id, enabled: true }, select: { channel: true } }),
   ]);
   const used = channels.filter((channel) => policies.some((policy) => policy.channel === channel));
+  const owner = { brandId: visit.brand.id, customerId: visit.customer.id };
+  const devices = used.includes("push") ? await listPushSubscriptions(db, owner) : [];
   return {
     contact: { email: visit.customer.email, phone: visit.customer.phone },
     channels: used.map((channel) => {
@@ -115,6 +169,22 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       };
     }),
     globalWeeklyCap: preference?.globalWeeklyCap ?? null,
+    push: used.includes("push")
+      ? {
+          publicKey: context.services.push.publicKey,
+          // A registration of its own per brand: a browser can then hold one subscription for
+          // each brand served from this origin, instead of one brand's replacing another's.
+          scope: `/push/${visit.brand.slug}/`,
+          timezone: visit.customer.timezone,
+          devices: devices.map((device) => ({
+            id: device.id,
+            ...describeUserAgent(device.userAgent),
+            createdAt: device.createdAt.toISOString(),
+            // Lets the page recognise this browser's subscription without being sent endpoints.
+            endpointHash: endpointHash(device.endpoint),
+          })),
+        }
+      : null,
   };
 }
 
@@ -181,6 +251,7 @@ export default function Channels() {
           <dd>{loaded.contact.phone ?? t.none}</dd>
         </dl>
       </section>
+      {loaded.push ? <PushDevices push={loaded.push} /> : null}
       {result?.ok ? <Status message={t.saved} /> : null}
       {result && !result.ok ? <Status message={t.fix} tone="error" /> : null}
       <Form method="post" className="stack" noValidate preventScrollReset>
@@ -262,4 +333,171 @@ export default function Channels() {
       </Form>
     </>
   );
+}
+
+type PushData = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["push"]>;
+type Announcement = { message: string; tone: "ok" | "error" } | null;
+
+/** The devices that get push notifications, and the button that adds this browser. */
+function PushDevices({ push }: { push: PushData }) {
+  const locale = useLocale();
+  const t = text[locale];
+  const csrf = useRouteLoaderData<{ csrf: string }>("root")?.csrf ?? "";
+  const revalidator = useRevalidator();
+  const [searchParams] = useSearchParams();
+  const outcome = searchParams.get("push");
+  const [support, setSupport] = useState<"unknown" | "yes" | "no">("unknown");
+  const [busy, setBusy] = useState(false);
+  const [thisDevice, setThisDevice] = useState<string | null>(null);
+  const [announcement, setAnnouncement] = useState<Announcement>(
+    outcome === "removed"
+      ? { message: t.pushRemoved, tone: "ok" }
+      : outcome === "not-found"
+        ? { message: t.pushNotFound, tone: "error" }
+        : outcome === "subscribed"
+          ? { message: t.pushOn, tone: "ok" }
+          : null,
+  );
+
+  useEffect(() => {
+    // Decided in the browser only: the server cannot know, and a page without JavaScript keeps
+    // the sentence that says it is needed.
+    const supported = "serviceWorker" in navigator && "PushManager" in window;
+    setSupport(supported ? "yes" : "no");
+    if (supported) void currentEndpointHash(push.scope).then(setThisDevice);
+  }, [push.scope]);
+
+  async function subscribe() {
+    setBusy(true);
+    setAnnouncement({ message: t.pushWorking, tone: "ok" });
+    try {
+      // Asked first, while the click still counts as the person's gesture (Safari requires it).
+      const permission = Notification.requestPermission();
+      const registering = navigator.serviceWorker.register("/push-sw.js", { scope: push.scope });
+      const answer = await permission;
+      if (answer !== "granted") {
+        setAnnouncement({ message: answer === "denied" ? t.pushDenied : t.pushDismissed, tone: "error" });
+        return;
+      }
+      const registration = await registering;
+      await activated(registration);
+      const key = fromBase64Url(push.publicKey);
+      let subscription = await registration.pushManager.getSubscription();
+      // Made with another key (Mesure's keys were replaced): the push service would refuse us.
+      if (subscription && !sameBytes(subscription.options.applicationServerKey, key)) {
+        await subscription.unsubscribe();
+        subscription = null;
+      }
+      subscription ??= await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+      const body = new FormData();
+      body.set("csrf", csrf);
+      body.set("intent", "subscribe");
+      body.set("subscription", JSON.stringify(subscription));
+      const response = await fetch("/portal/push", { method: "POST", body, headers: { Accept: "application/json" } });
+      if (response.status === 401) {
+        setAnnouncement({ message: t.pushSession, tone: "error" });
+        return;
+      }
+      if (!response.ok) throw new Error(`the portal answered ${response.status}`);
+      setThisDevice(await sha256Hex(subscription.endpoint));
+      setAnnouncement({ message: t.pushOn, tone: "ok" });
+      revalidator.revalidate();
+    } catch (error) {
+      console.error("push subscription failed", error);
+      setAnnouncement({ message: t.pushFailed, tone: "error" });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const deviceName = (device: PushData["devices"][number]) =>
+    device.browser || device.system
+      ? format(t.pushDevice, {
+          browser: device.browser ?? t.pushSomeBrowser,
+          system: device.system ?? t.pushSomeSystem,
+        })
+      : t.pushSomeBrowser;
+
+  return (
+    <section className="card" id="push" aria-labelledby="push-title">
+      <h2 id="push-title">{t.pushTitle}</h2>
+      <p>{t.pushLead}</p>
+      {push.devices.length === 0 ? <p>{t.pushNone}</p> : null}
+      <ul>
+        {push.devices.map((device) => (
+          <li key={device.id} className="row-actions">
+            <span>
+              {deviceName(device)}
+              {device.endpointHash === thisDevice ? ` (${t.pushThisDevice})` : ""}
+              {", "}
+              {format(t.pushAdded, { date: formatDate(locale, device.createdAt, push.timezone) })}
+            </span>
+            {/* A whole-page post: it works the same with or without JavaScript. */}
+            <Form method="post" action="/portal/push" reloadDocument>
+              <CsrfField />
+              <input type="hidden" name="intent" value="remove" />
+              <input type="hidden" name="id" value={device.id} />
+              <button type="submit" className="button secondary">
+                {t.pushRemove}
+                <span className="visually-hidden">{` (${deviceName(device)})`}</span>
+              </button>
+            </Form>
+          </li>
+        ))}
+      </ul>
+      {support === "unknown" ? <p className="hint">{t.pushNeedsJs}</p> : null}
+      {support === "no" ? <p className="hint">{t.pushUnsupported}</p> : null}
+      {support === "yes" ? (
+        <button type="button" className="button" onClick={() => void subscribe()} disabled={busy} aria-busy={busy}>
+          {t.pushSubscribe}
+        </button>
+      ) : null}
+      {/* Always in the page, so that assistive technology announces what is put in them. */}
+      <div role="status" aria-live="polite">
+        {announcement?.tone === "ok" ? <p className="status status-ok">{announcement.message}</p> : null}
+      </div>
+      <div role="alert" aria-live="assertive">
+        {announcement?.tone === "error" ? <p className="status status-error">{announcement.message}</p> : null}
+      </div>
+    </section>
+  );
+}
+
+/** Resolves once the registration's worker is active: pushManager.subscribe() needs one. */
+function activated(registration: ServiceWorkerRegistration): Promise<void> {
+  const worker = registration.installing ?? registration.waiting ?? registration.active;
+  if (!worker || worker.state === "activated") return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    worker.addEventListener("statechange", () => {
+      if (worker.state === "activated") resolve();
+      if (worker.state === "redundant") reject(new Error("the service worker failed to install"));
+    });
+  });
+}
+
+/** This browser's existing subscription for the scope, as the hash the loader lists devices by. */
+async function currentEndpointHash(scope: string): Promise<string | null> {
+  try {
+    const registration = await navigator.serviceWorker.getRegistration(scope);
+    const subscription = await registration?.pushManager.getSubscription();
+    return subscription ? await sha256Hex(subscription.endpoint) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await window.crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+}
+
+function sameBytes(buffer: ArrayBuffer | null, bytes: Uint8Array): boolean {
+  if (!buffer || buffer.byteLength !== bytes.length) return false;
+  const view = new Uint8Array(buffer);
+  return view.every((byte, index) => byte === bytes[index]);
 }

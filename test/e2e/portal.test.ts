@@ -303,6 +303,8 @@ describe("history, why did I get this, and the inbox", () => {
         channels: '["email"]',
         content: "{}",
         status: "digested",
+        // Tomorrow's digest: the running worker leaves it alone until then.
+        dueAt: new Date(Date.now() + 86_400_000),
         events: { create: { status: "digested", reasons: '["frequency.digest"]', channel: "email" } },
       },
     });

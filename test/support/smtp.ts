@@ -2,7 +2,16 @@
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
-export type ReceivedMail = { to: string; subject: string; html: string; text: string; links: string[] };
+export type ReceivedMail = {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  links: string[];
+  messageId: string;
+  /** Header names in lower case, values as sent. */
+  headers: Map<string, string>;
+};
 
 export type SmtpSink = {
   url: string;
@@ -12,16 +21,31 @@ export type SmtpSink = {
   stop: () => Promise<void>;
 };
 
-export async function startSmtpSink(): Promise<SmtpSink> {
+export type SinkOptions = {
+  /** Answer RCPT TO for an address with this SMTP reply instead of accepting it. */
+  rejectRecipient?: (address: string) => { code: number; message: string } | null;
+  /** Wait this long before accepting each message (to catch a worker mid-batch). */
+  delayMs?: number;
+};
+
+export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
   const waiters: (() => void)[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      const refusal = options.rejectRecipient?.(address.address);
+      if (!refusal) return callback();
+      const error = new Error(refusal.message) as Error & { responseCode: number };
+      error.responseCode = refusal.code;
+      callback(error);
+    },
     onData(stream, _session, callback) {
       simpleParser(stream)
-        .then((mail) => {
+        .then(async (mail) => {
+          if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
           const html = typeof mail.html === "string" ? mail.html : "";
           messages.push({
             to: Array.isArray(mail.to) ? mail.to.map((to) => to.text).join(", ") : (mail.to?.text ?? ""),
@@ -29,6 +53,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
             html,
             text: mail.text ?? "",
             links: [...html.matchAll(/href="([^"]+)"/g)].map((match) => match[1]!.replace(/&amp;/g, "&")),
+            messageId: mail.messageId ?? "",
+            headers: new Map(mail.headerLines.map((line) => [line.key, line.line.slice(line.key.length + 1).trim()])),
           });
           for (const wake of waiters.splice(0)) wake();
           callback();

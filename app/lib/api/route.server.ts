@@ -56,24 +56,43 @@ export async function apiRoute(
 
 /** The request's JSON body, validated by `schema`. */
 export async function jsonBody<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {
+  const { value } = await jsonBodyText(request);
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
+}
+
+/** The request's body as text (for idempotency hashes) and as parsed JSON, not yet validated. */
+export async function jsonBodyText(request: Request, limit = 256 * 1024): Promise<{ text: string; value: unknown }> {
   if ((request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase() !== "application/json") {
     throw new ApiError(415, "unsupported_media_type", "Send the body as JSON with Content-Type: application/json", [
       { path: "Content-Type", message: "must be application/json" },
     ]);
   }
   const text = await request.text();
-  if (text.length > 256 * 1024) throw new ApiError(413, "payload_too_large", "The body is larger than 256 KB");
-  let value: unknown;
+  if (text.length > limit)
+    throw new ApiError(413, "payload_too_large", `The body is larger than ${Math.round(limit / 1024)} KB`);
   try {
-    value = JSON.parse(text);
+    return { text, value: JSON.parse(text) };
   } catch (error) {
     throw new ApiError(400, "invalid_json", `The body is not valid JSON: ${(error as Error).message}`, [
       { path: "(body)", message: "is not valid JSON" },
     ]);
   }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw validationError(parsed.error);
-  return parsed.data;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** The request's Idempotency-Key with the hash of what it asks, or undefined without one. */
+export function idempotencyOf(request: Request, requestHash: string): { key: string; requestHash: string } | undefined {
+  const key = request.headers.get("idempotency-key");
+  if (key === null) return undefined;
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new ApiError(400, "invalid_request", "Idempotency-Key must be 1 to 255 printable characters", [
+      { path: "Idempotency-Key", message: "must be 1 to 255 printable ASCII characters" },
+    ]);
+  }
+  return { key, requestHash };
 }
 
 export const ExternalIdParam = z.string().min(1).max(200);

@@ -1,0 +1,211 @@
+// POST /api/v1/sms/{brand}/inbound: Twilio's webhook for every SMS a customer sends to the
+// brand's number. A STOP is an opt-out Mesure must record exactly as the carrier applies it;
+// HELP answers the brand's help text; anything else gets no reply. Twilio signs each call, and
+// nothing changes unless the signature is right.
+import type { ActionFunctionArgs, AppLoadContext } from "@remix-run/node";
+import { z } from "zod";
+import type { Db } from "~/db/client.server";
+import { toApiError } from "~/http/decisions.server";
+import { ApiError, errors } from "~/lib/api/errors";
+import { bilingual, format } from "~/lib/bilingual";
+import { RateLimiter } from "~/lib/rate-limit";
+import { parseSmsKeyword } from "~/lib/sms-keywords";
+import { isValidTwilioSignature } from "~/lib/twilio-signature.server";
+import { Locale, LocalizedText, Slug } from "~/lib/vocabulary";
+import { editPreferences } from "~/models/preferences.server";
+import { listTopics } from "~/models/topic.server";
+
+// Per client address. Twilio calls from a few addresses for all of a brand's traffic, so the
+// general limit is generous (a campaign can bring a burst of STOPs); refused signatures are
+// what a forger produces, and those are limited hard, as refused API keys are.
+const perAddress = new RateLimiter(50, 500);
+const refusedSignatures = new RateLimiter(30 / 60, 30);
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** The fields of Twilio's inbound message webhook that Mesure reads; Twilio sends more. */
+const InboundSms = z.object({
+  From: z.string().trim().min(1, "is required").max(64),
+  To: z.string().trim().min(1, "is required").max(64),
+  Body: z.string().max(10_000).default(""),
+  MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, "must be a Twilio message SID"),
+  AccountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must be a Twilio account SID"),
+  // Sent when the number is in a Messaging Service with Advanced Opt-Out: Twilio's own reading
+  // of the message, keywords the brand configured there (in any language) included.
+  OptOutType: z.enum(["STOP", "START", "HELP"]).optional().catch(undefined),
+});
+
+// The portal's address ends each reply, alone on its line: a phone makes it a link, and no
+// punctuation after it gets taken into that link.
+const text = bilingual(
+  {
+    stopped:
+      "Vous ne recevrez plus de SMS marketing de {brand}. Pour choisir à nouveau ce que vous recevez :\n{portal}",
+    start: "Pour recevoir à nouveau des SMS de {brand}, choisissez vos sujets ici :\n{portal}",
+    help: "{brand} : les alertes et les offres que vous avez choisies. Répondez STOP pour ne plus recevoir de SMS marketing. Vos préférences :\n{portal}",
+  },
+  {
+    stopped: "You will no longer get marketing SMS from {brand}. To choose what you receive again:\n{portal}",
+    start: "To get SMS from {brand} again, choose your topics here:\n{portal}",
+    help: "{brand}: the alerts and offers you chose. Reply STOP to stop marketing SMS. Your preferences:\n{portal}",
+  },
+);
+
+export function loader() {
+  return methodNotAllowed();
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  try {
+    if (request.method !== "POST") return methodNotAllowed();
+    const sms = context.services.sms;
+    if (!sms) throw errors.notFound("(path)", "SMS is not configured on this server");
+    const address = context.clientIp;
+    if (refusedSignatures.exhausted(address)) throw errors.rateLimited(60);
+    const allowed = perAddress.take(address);
+    if (!allowed.ok) throw errors.rateLimited(allowed.retryAfter);
+
+    const form = await formFields(request);
+    if (
+      !isValidTwilioSignature(
+        sms.authToken,
+        request.headers.get("x-twilio-signature"),
+        calledUrl(request, context),
+        form,
+      )
+    ) {
+      refusedSignatures.take(address);
+      throw new ApiError(403, "forbidden", "The X-Twilio-Signature header does not match this request");
+    }
+    const fields = InboundSms.safeParse(Object.fromEntries(form));
+    if (!fields.success) {
+      throw new ApiError(400, "invalid_request", `Not a Twilio SMS: ${fields.error.issues[0]!.message}`);
+    }
+    const brand = await findBrand(context.services.db, params.brand);
+    if (!brand) throw errors.notFound("brand", `No brand "${params.brand}"`);
+    return twiml(await answer(context, brand, fields.data));
+  } catch (error) {
+    const apiError = toApiError(error);
+    return Response.json(apiError.body, {
+      status: apiError.status,
+      headers: { ...apiError.headers, "Cache-Control": "no-store" },
+    });
+  }
+}
+
+const keywordOf = { STOP: "stop", START: "start", HELP: "help" } as const;
+
+type InboundBrand = NonNullable<Awaited<ReturnType<typeof findBrand>>>;
+
+/** What to reply to this message, after doing what it asks; null for no reply. */
+async function answer(context: AppLoadContext, brand: InboundBrand, sms: z.infer<typeof InboundSms>) {
+  // Twilio's verdict first: it blocks the number on its own keywords, and Mesure's record of
+  // the customer's consent must agree with what the carrier enforces.
+  const keyword = sms.OptOutType ? keywordOf[sms.OptOutType] : parseSmsKeyword(sms.Body);
+  if (!keyword) return null;
+  const { db, publicUrl } = context.services;
+  const customers = await customersWithPhone(db, brand.id, sms.From);
+  const locale = Locale.safeParse(customers[0]?.locale).data ?? brand.locales[0] ?? "fr";
+  const words = { brand: brand.name, portal: `${publicUrl}/portal/sign-in?brand=${brand.slug}` };
+  if (keyword === "stop") {
+    for (const customer of customers) await unsubscribeFromSms(db, brand.id, customer.id);
+    // Confirmed even when the number is no customer's: the sender asked, and a reply that
+    // differed would tell anyone texting in which numbers the brand knows. (Where Twilio
+    // answers opt-outs itself, it has blocked the number already and drops this reply.)
+    return format(text[locale].stopped, words);
+  }
+  if (keyword === "help") return brand.smsHelpText[locale] || format(text[locale].help, words);
+  // START does not re-subscribe: consent is given per topic and explicitly, and "START" says
+  // neither which topics nor that the person read what they would get. The portal asks both.
+  return format(text[locale].start, words);
+}
+
+/**
+ * Opts the customer out of every topic the brand offers by SMS, but those needed to serve them
+ * (transactional), each change a consent event. A row is written even where there was none,
+ * so the opt-out is on record for topics they never joined; topics already left are skipped,
+ * so a repeated webhook records nothing twice.
+ */
+async function unsubscribeFromSms(db: Db, brandId: string, customerId: string): Promise<void> {
+  const topics = (await listTopics(db, brandId)).filter(
+    (topic) => topic.kind !== "transactional" && topic.channels.includes("sms"),
+  );
+  const left = await db.subscription.findMany({
+    where: { brandId, customerId, channel: "sms", status: "unsubscribed" },
+    select: { topicId: true },
+  });
+  const leftIds = new Set(left.map((row) => row.topicId));
+  const pending = topics.filter((topic) => !leftIds.has(topic.id));
+  if (!pending.length) return;
+  await editPreferences(db, { brandId, customerId }, { source: "sms_keyword" }, async (editor) => {
+    for (const topic of pending) await editor.setSubscription({ topic, channel: "sms", status: "unsubscribed" });
+  });
+}
+
+async function findBrand(db: Db, slug: string | undefined) {
+  const parsed = Slug.safeParse(slug);
+  if (!parsed.success) return null;
+  const row = await db.brand.findUnique({
+    where: { slug: parsed.data },
+    select: { id: true, slug: true, name: true, locales: true, smsHelpText: true },
+  });
+  if (!row) return null;
+  return {
+    ...row,
+    locales: readJson(z.array(Locale), row.locales, []),
+    smsHelpText: readJson(LocalizedText, row.smsHelpText, {}),
+  };
+}
+
+/** A brand's JSON column, or `fallback` when it holds something else: a reply must still go. */
+function readJson<T extends z.ZodType>(schema: T, value: string, fallback: z.infer<T>): z.infer<T> {
+  try {
+    return schema.safeParse(JSON.parse(value)).data ?? fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function customersWithPhone(db: Db, brandId: string, phone: string) {
+  return db.customer.findMany({
+    where: { brandId, phone, erasedAt: null },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, locale: true },
+  });
+}
+
+/** The form-encoded body, every field as sent (the signature covers them all). */
+async function formFields(request: Request): Promise<URLSearchParams> {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new ApiError(413, "payload_too_large", "The body is larger than 64 KB");
+  const body = await request.text();
+  if (Buffer.byteLength(body) > MAX_BODY_BYTES) {
+    throw new ApiError(413, "payload_too_large", "The body is larger than 64 KB");
+  }
+  return new URLSearchParams(body);
+}
+
+/** The URL as Twilio called it: Mesure's public address (proxies in front of it change the
+ * host and scheme the request arrives with), then the path and query. */
+function calledUrl(request: Request, context: AppLoadContext): string {
+  const url = new URL(request.url);
+  return `${context.services.publicUrl}${url.pathname}${url.search}`;
+}
+
+function twiml(message: string | null): Response {
+  const body = message ? `<Response><Message>${escapeXml(message)}</Message></Response>` : "<Response/>";
+  return new Response(`<?xml version="1.0" encoding="UTF-8"?>${body}`, {
+    headers: { "Content-Type": "text/xml; charset=utf-8", "Cache-Control": "no-store" },
+  });
+}
+
+function escapeXml(value: string): string {
+  return value.replace(/[<>&'"]/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+function methodNotAllowed(): Response {
+  return Response.json(
+    new ApiError(405, "method_not_allowed", "Use POST", [{ path: "(method)", message: "must be POST" }]).body,
+    { status: 405, headers: { Allow: "POST", "Cache-Control": "no-store" } },
+  );
+}
