@@ -157,7 +157,9 @@ async function loadChunk(db: Tx, brandId: string, externalIds: string[], now: nu
         },
         subscriptions: { select: { channel: true, status: true, frequency: true, topic: { select: { key: true } } } },
         alertFilters: { select: { channel: true, frequency: true, criteria: true, topic: { select: { key: true } } } },
-        _count: { select: { pushSubscriptions: true } },
+        // The ids, not a _count: Prisma counts with an aggregate over the whole table, joined;
+        // this is one indexed read of the chunk's rows (at most 20 per customer).
+        pushSubscriptions: { select: { id: true } },
       },
     })
   ).filter((customer) => !customer.erasedAt);
@@ -208,7 +210,7 @@ async function loadChunk(db: Tx, brandId: string, externalIds: string[], now: nu
       reachable: {
         email: Boolean(customer.email),
         sms: Boolean(customer.phone),
-        push: customer._count.pushSubscriptions > 0,
+        push: customer.pushSubscriptions.length > 0,
         in_app: true,
       },
       suppressed: {

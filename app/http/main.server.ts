@@ -111,8 +111,6 @@ async function start(role: "web" | "worker") {
 async function work(): Promise<void> {
   const { env, target, store, mailCatcher, makeWorker } = await start("worker");
   const { worker, channels } = makeWorker();
-  worker.start();
-  log.info(`worker ${worker.id} started (${describe(target)}, ${env.WORKER_CONCURRENCY} sends at a time)`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -126,8 +124,11 @@ async function work(): Promise<void> {
       .then(() => disconnectDatabase())
       .finally(() => process.exit(0));
   };
+  // Listening before starting: a supervisor's SIGTERM may come at any moment after.
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+  worker.start();
+  log.info(`worker ${worker.id} started (${describe(target)}, ${env.WORKER_CONCURRENCY} sends at a time)`);
 }
 
 async function serve(): Promise<void> {

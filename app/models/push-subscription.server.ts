@@ -99,13 +99,16 @@ export async function savePushSubscription(
       update: fields,
       select: subscriptionSelect,
     });
-    const surplus = await tx.pushSubscription.findMany({
+    const others = await tx.pushSubscription.findMany({
       where: { brandId: owner.brandId, customerId: owner.customerId, id: { not: row.id } },
-      orderBy: [{ lastUsedAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
-      skip: MAX_PUSH_SUBSCRIPTIONS - 1,
-      select: { id: true },
+      select: { id: true, createdAt: true, lastUsedAt: true },
     });
-    if (surplus.length) await tx.pushSubscription.deleteMany({ where: { id: { in: surplus.map((old) => old.id) } } });
+    if (others.length >= MAX_PUSH_SUBSCRIPTIONS) {
+      // Last used, or added, most recently first; a device never used counts from when it came.
+      const recency = (device: (typeof others)[number]) => (device.lastUsedAt ?? device.createdAt).getTime();
+      const surplus = others.sort((a, b) => recency(b) - recency(a)).slice(MAX_PUSH_SUBSCRIPTIONS - 1);
+      await tx.pushSubscription.deleteMany({ where: { id: { in: surplus.map((device) => device.id) } } });
+    }
     await record({ brandId: owner.brandId, scope: "customer", subjectId: owner.customerId });
     const moved = previous !== null && previous.customerId !== owner.customerId;
     if (moved) await record({ brandId: previous.brandId, scope: "customer", subjectId: previous.customerId });

@@ -104,3 +104,39 @@ export const runCli = (args: string[], env: Record<string, string | undefined>) 
     [path.join(projectRoot, "node_modules/tsx/dist/cli.mjs"), path.join(projectRoot, "app/cli/main.ts"), ...args],
     env,
   );
+
+export type RunningWorker = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
+
+/** `node build/index.js worker` with the test's environment, once it says it has started. */
+export async function startWorker(env: Record<string, string | undefined>, timeoutMs = 30_000): Promise<RunningWorker> {
+  const child = spawn(process.execPath, [path.join(projectRoot, "build/index.js"), "worker"], {
+    cwd: projectRoot,
+    env: childEnv(env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code, signal) => {
+      if (signal) output += `\n(killed by ${signal})`;
+      resolve(code);
+    }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const check = () => {
+      if (/worker \S+ started/.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on("data", check);
+    child.stderr!.on("data", check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited with ${code} before starting:\n${output}`));
+    });
+  });
+  return { child, output: () => output, exited };
+}

@@ -62,6 +62,10 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
         .catch((error: Error) => callback(error));
     },
   });
+  // A client killed mid-transaction (the crash tests do it on purpose) resets its connection.
+  server.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "ECONNRESET") throw error;
+  });
   const port = await new Promise<number>((resolve) =>
     server.listen(0, "127.0.0.1", () => {
       const address = server.server.address();

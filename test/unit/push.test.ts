@@ -8,11 +8,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { localChanges, type Change } from "~/db/changes.server";
 import type { Db } from "~/db/client.server";
 import { loadCustomer } from "~/decisions/snapshot-load.server";
-import { generateVapidKeys, resolveVapidKeys } from "~/lib/vapid.server";
+import { vapidKeysCommand } from "~/cli/vapid-keys.server";
+import { generateVapidKeys, resolveVapidKeys, vapidPairMatches } from "~/lib/vapid.server";
 import { createBrand } from "~/models/brand.server";
 import { upsertCustomer } from "~/models/customer.server";
 import {
+  describeUserAgent,
   listPushSubscriptions,
+  MAX_PUSH_SUBSCRIPTIONS,
   PushSubscriptionInput,
   removePushSubscription,
   savePushSubscription,
@@ -254,6 +257,37 @@ describe(`push subscriptions (${testProvider})`, () => {
     expect(await pushReachable(second)).toBe(true);
   });
 
+  it("keeps at most MAX_PUSH_SUBSCRIPTIONS per customer, forgetting the least recently used", async () => {
+    const customer = await newCustomer();
+    const first = await subscribed(customer);
+    const second = await subscribed(customer);
+    // The first one just took a message: the second is now the least recently used.
+    expect(await adapter.send(jobFor(customer))).toMatchObject({ ok: true });
+    await db.pushSubscription.update({ where: { id: second.row.id }, data: { lastUsedAt: new Date(0) } });
+    for (let i = 2; i < MAX_PUSH_SUBSCRIPTIONS + 1; i++) await subscribed(customer);
+
+    const kept = (await listPushSubscriptions(db, customer)).map((row) => row.id);
+    expect(kept).toHaveLength(MAX_PUSH_SUBSCRIPTIONS);
+    expect(kept).toContain(first.row.id);
+    expect(kept).not.toContain(second.row.id);
+  });
+
+  it("names devices from their User-Agent", () => {
+    const names = {
+      "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0": ["Firefox", "Linux"],
+      "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36":
+        ["Chrome", "Android"],
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1":
+        ["Safari", "iOS"],
+      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36 Edg/126.0":
+        ["Edge", "Windows"],
+      "": [null, null],
+    };
+    for (const [userAgent, [browser, system]] of Object.entries(names)) {
+      expect(describeUserAgent(userAgent)).toEqual({ browser, system });
+    }
+  });
+
   it("accepts only what a browser sends", () => {
     const good = newBrowserSubscription("https://push.example").json;
     const fails = (input: unknown) => {
@@ -300,6 +334,20 @@ describe("VAPID keys", () => {
     expect(() => resolveVapidKeys({ publicKey: stranger.publicKey, privateKey: pair.privateKey }, dir)).toThrow(
       /VAPID_PUBLIC_KEY/,
     );
+  });
+
+  it("`mesure vapid-keys` prints a fresh pair as environment lines", () => {
+    const lines: string[] = [];
+    vapidKeysCommand([], (line) => lines.push(line));
+    expect(lines).toHaveLength(2);
+    const [publicKey, privateKey] = [lines[0]!.split("=")[1]!, lines[1]!.split("=")[1]!];
+    expect(lines[0]).toMatch(/^VAPID_PUBLIC_KEY=B[A-Za-z0-9_-]{86}$/);
+    expect(lines[1]).toMatch(/^VAPID_PRIVATE_KEY=[A-Za-z0-9_-]{43}$/);
+    expect(vapidPairMatches({ publicKey, privateKey })).toBe(true);
+    const again: string[] = [];
+    vapidKeysCommand([], (line) => again.push(line));
+    expect(again).not.toEqual(lines);
+    expect(() => vapidKeysCommand(["--force"], () => {})).toThrow(/--force/);
   });
 
   it("refuse a damaged key file rather than replacing it", () => {
