@@ -36,12 +36,7 @@ export type SinkStats = {
 export type SinkRecipients = { type: "recipients"; counts: Record<string, number> };
 export type SinkCaptured = { type: "captured"; messages: string[] };
 export type SinkMessage =
-  | { type: "ready"; port: number }
-  | { type: "reset" }
-  | { type: "capture" }
-  | SinkStats
-  | SinkRecipients
-  | SinkCaptured;
+  { type: "ready"; port: number } | { type: "reset" } | { type: "capture" } | SinkStats | SinkRecipients | SinkCaptured;
 
 const clock = () => performance.timeOrigin + performance.now();
 /** Enough of a message's start to hold its header block. */
@@ -141,5 +136,8 @@ process.on("disconnect", () => process.exit(0));
 
 server.listen(0, "127.0.0.1", () => {
   const address = server.server.address();
-  process.send!({ type: "ready", port: typeof address === "object" && address ? address.port : 0 } satisfies SinkMessage);
+  process.send!({
+    type: "ready",
+    port: typeof address === "object" && address ? address.port : 0,
+  } satisfies SinkMessage);
 });

@@ -8,9 +8,10 @@
 //   recipient. It waits 100 ms before greeting each new connection, so both sides send through
 //   a pool of connections (as many as Mesure's email adapter opens: min(8, WORKER_CONCURRENCY)).
 // - Baseline: nodemailer.createTransport({pool: true, maxConnections, maxMessages: Infinity}) in
-//   this process sends N emails whose subject, text, HTML and headers are what Mesure's renderer
-//   produces for the same contents (rendered here once per content and language): pure SMTP
-//   cost, no database, no decision, no rendering. Measured first and again last (drift).
+//   this process sends N emails whose subject, text, HTML and headers are the ones Mesure sent
+//   for the same contents (each content and language sent once through Mesure before the run,
+//   kept whole by the sink, parsed here): pure SMTP cost, no database, no decision, no
+//   rendering. Measured first with N emails, and last with N/5 (at most 20,000) for drift.
 // - Mesure: a fresh database (SQLite in a temporary folder, or with --postgresql a new database
 //   on postgresql://postgres@127.0.0.1:5432, dropped at the end), migrated, with one brand, three
 //   topics (news: marketing, instant; weekly: marketing, weekly digest; orders: transactional),
@@ -34,8 +35,8 @@
 //
 // Arguments: --messages N (100000), --customers N (10000), --concurrency N (16), --postgresql
 // (or BENCH_DATABASE=postgresql), --unique N (min(10000, messages); 0 skips), --no-digest,
-// --profile (the server runs with --cpu-prof; a summary is printed), --timeout MINUTES (30: the
-// whole run is stopped past it). Environment: INTAKE_CONNECTIONS (4), TEST_POSTGRES_URL.
+// --profile (the server runs with --cpu-prof; a summary is printed), --timeout MINUTES (120: the
+// whole run is stopped past it; each wait also gives up after 60 s without a new email). Environment: INTAKE_CONNECTIONS (4), TEST_POSTGRES_URL.
 import { fork, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -67,7 +68,7 @@ const { values: args } = parseArgs({
     unique: { type: "string" },
     "no-digest": { type: "boolean", default: false },
     profile: { type: "boolean", default: false },
-    timeout: { type: "string", default: "30" },
+    timeout: { type: "string", default: "120" },
   },
 });
 const whole = (name: string, text: string, min: number) => {
@@ -92,9 +93,15 @@ const BATCH = 1000;
 /** A wait for the sink gives up after this long without a new message. */
 const STALL_MS = 60_000;
 const SECRET = "s".repeat(64);
+/** The closing baseline only checks the machine's drift: a fifth of the run, at most 20,000. */
+const LAST_BASELINE = Math.min(MESSAGES, Math.max(1000, Math.round(MESSAGES / 5)), 20_000);
 
 const clock = () => performance.timeOrigin + performance.now();
 const startedAt = clock();
+const loadAtStart = os
+  .loadavg()
+  .map((n) => n.toFixed(1))
+  .join(" ");
 const fmt = (n: number, digits = 0) =>
   Number.isFinite(n) ? n.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "-";
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -165,26 +172,33 @@ function proc(pid: number | undefined): ProcSample {
   }
 }
 
-type Snapshot = { at: number; bench: number; sink: number; server: number };
+/** CPU time the whole machine spent busy (every process, every core), ms, from /proc/stat. */
+function machineBusyMs(): number {
+  const fields = fs.readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: busy is all but idle and iowait.
+  const busy = fields.slice(0, 8).reduce((sum, value, index) => (index === 3 || index === 4 ? sum : sum + value), 0);
+  return busy * 10;
+}
+
+type Snapshot = { at: number; bench: number; sink: number; server: number; machine: number };
 function snapshot(sink: Sink, server: RunningServer | null): Snapshot {
   return {
     at: clock(),
     bench: proc(process.pid).cpuMs,
     sink: proc(sink.child.pid).cpuMs,
     server: server ? proc(server.child.pid).cpuMs : 0,
+    machine: machineBusyMs(),
   };
 }
 
-type CpuRow = { phase: string; wall: number; bench: number; sink: number; server: number };
+type CpuRow = { phase: string; wall: number; bench: number; sink: number; server: number; others: number };
 const cpuRows: CpuRow[] = [];
 function cpuSince(phase: string, from: Snapshot, to: Snapshot): void {
-  cpuRows.push({
-    phase,
-    wall: to.at - from.at,
-    bench: to.bench - from.bench,
-    sink: to.sink - from.sink,
-    server: to.server - from.server,
-  });
+  const bench = to.bench - from.bench;
+  const sink = to.sink - from.sink;
+  const server = to.server - from.server;
+  const others = Math.max(0, to.machine - from.machine - bench - sink - server);
+  cpuRows.push({ phase, wall: to.at - from.at, bench, sink, server, others });
 }
 
 /** Waits until the sink has received `target` messages since its last reset, or stalls. */
@@ -229,7 +243,11 @@ async function adminQuery(sql: string): Promise<void> {
 async function createDatabase(): Promise<Database> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesure-bench-scheduler-"));
   if (PROVIDER === "sqlite") {
-    return { url: `file:${path.join(dir, "mesure.db")}`, dir, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+    return {
+      url: `file:${path.join(dir, "mesure.db")}`,
+      dir,
+      drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const name = `mesure_bench_${crypto.randomBytes(6).toString("hex")}`;
   await adminQuery(`CREATE DATABASE "${name}"`);
@@ -301,13 +319,39 @@ async function seed(db: Db): Promise<{ brandId: string; key: string }> {
       })),
     });
     await db.customerPreference.createMany({
-      data: ns.map((n) => ({ id: `bp${n}`, brandId: brand.id, customerId: `bc${n}`, digestWeekday: weekday, updatedAt: now })),
+      data: ns.map((n) => ({
+        id: `bp${n}`,
+        brandId: brand.id,
+        customerId: `bc${n}`,
+        digestWeekday: weekday,
+        updatedAt: now,
+      })),
     });
     const subscribed = ns.filter((n) => n <= SUBSCRIBED);
     await db.subscription.createMany({
       data: subscribed.flatMap((n) => [
-        { id: `bsn${n}`, brandId: brand.id, customerId: `bc${n}`, topicId: news.id, channel: "email", status: "subscribed", frequency: "instant", createdAt: now, updatedAt: now },
-        { id: `bsw${n}`, brandId: brand.id, customerId: `bc${n}`, topicId: weekly.id, channel: "email", status: "subscribed", frequency: "weekly", createdAt: now, updatedAt: now },
+        {
+          id: `bsn${n}`,
+          brandId: brand.id,
+          customerId: `bc${n}`,
+          topicId: news.id,
+          channel: "email",
+          status: "subscribed",
+          frequency: "instant",
+          createdAt: now,
+          updatedAt: now,
+        },
+        {
+          id: `bsw${n}`,
+          brandId: brand.id,
+          customerId: `bc${n}`,
+          topicId: weekly.id,
+          channel: "email",
+          status: "subscribed",
+          frequency: "weekly",
+          createdAt: now,
+          updatedAt: now,
+        },
       ]),
     });
   }
@@ -389,7 +433,13 @@ function instantPass(total: number, unique: boolean, seedValue: number): Item[] 
   });
 }
 
-type IntakeResult = { statuses: Record<string, number>; ms: number; startedAt: number; endedAt: number; requests: number };
+type IntakeResult = {
+  statuses: Record<string, number>;
+  ms: number;
+  startedAt: number;
+  endedAt: number;
+  requests: number;
+};
 
 /** Posts the items in batches of 1000 over `connections` concurrent requests. */
 async function intake(url: string, key: string, items: Item[], connections: number): Promise<IntakeResult> {
@@ -434,7 +484,8 @@ async function intake(url: string, key: string, items: Item[], connections: numb
 function expectedRecipients(items: Item[]): Map<string, number> {
   const expected = new Map<string, number>();
   for (const item of items) {
-    if (item.kind === "news" || item.kind === "orders") expected.set(emailOf(item.n), (expected.get(emailOf(item.n)) ?? 0) + 1);
+    if (item.kind === "news" || item.kind === "orders")
+      expected.set(emailOf(item.n), (expected.get(emailOf(item.n)) ?? 0) + 1);
   }
   return expected;
 }
@@ -465,27 +516,46 @@ async function calibrate(sink: Sink, url: string, key: string): Promise<{ sample
   const items: Item[] = [];
   for (const n of [1, 3]) {
     for (let v = 0; v < NEWS_VARIANTS; v++)
-      items.push({ kind: "news", n, body: { customer: externalId(n), topic: "news", channel: "email", content: newsContent(v) } });
+      items.push({
+        kind: "news",
+        n,
+        body: { customer: externalId(n), topic: "news", channel: "email", content: newsContent(v) },
+      });
     for (let v = 0; v < ORDER_VARIANTS; v++)
-      items.push({ kind: "orders", n, body: { customer: externalId(n), topic: "orders", channel: "email", content: orderContent(v) } });
+      items.push({
+        kind: "orders",
+        n,
+        body: { customer: externalId(n), topic: "orders", channel: "email", content: orderContent(v) },
+      });
   }
   await sink.reset();
   await sink.capture(items.length);
   const taken = await intake(url, key, items, 1);
   const got = await waitForSink(sink, taken.statuses.queued ?? 0, "calibration");
   if (!got.complete || got.stats.count !== items.length) {
-    throw new Error(`calibration: ${got.stats.count} of ${items.length} emails received (${JSON.stringify(taken.statuses)})`);
+    throw new Error(
+      `calibration: ${got.stats.count} of ${items.length} emails received (${JSON.stringify(taken.statuses)})`,
+    );
   }
   const samples: Sample[] = [];
   for (const raw of await sink.captured()) {
     const mail = await simpleParser(raw);
-    const header = (name: string) => mail.headerLines.find((line) => line.key === name)?.line.slice(name.length + 1).trim();
+    const header = (name: string) =>
+      mail.headerLines
+        .find((line) => line.key === name)
+        ?.line.slice(name.length + 1)
+        .trim();
     const headers: Record<string, string> = {};
     const unsubscribe = header("list-unsubscribe");
     const post = header("list-unsubscribe-post");
     if (unsubscribe) headers["List-Unsubscribe"] = unsubscribe;
     if (post) headers["List-Unsubscribe-Post"] = post;
-    samples.push({ subject: mail.subject ?? "", html: typeof mail.html === "string" ? mail.html : "", text: mail.text ?? "", headers });
+    samples.push({
+      subject: mail.subject ?? "",
+      html: typeof mail.html === "string" ? mail.html : "",
+      text: mail.text ?? "",
+      headers,
+    });
   }
   return { samples, count: items.length };
 }
@@ -535,10 +605,19 @@ async function baseline(sink: Sink, samples: Sample[], total: number, label: str
 // ---------------------------------------------------------------------------------------------
 // A CPU profile, summarised
 
-type ProfileNode = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] };
+type ProfileNode = {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+};
 
 function summariseProfile(file: string): string[] {
-  const profile = JSON.parse(fs.readFileSync(file, "utf8")) as { nodes: ProfileNode[]; startTime: number; endTime: number };
+  const profile = JSON.parse(fs.readFileSync(file, "utf8")) as {
+    nodes: ProfileNode[];
+    startTime: number;
+    endTime: number;
+  };
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const totalHits = profile.nodes.reduce((sum, node) => sum + (node.hitCount ?? 0), 0);
   const where = (url: string) => {
@@ -583,7 +662,10 @@ function summariseProfile(file: string): string[] {
   walk(profile.nodes[0]!.id, new Set());
   const pct = (hits: number) => `${((hits / totalHits) * 100).toFixed(1).padStart(5)} %`;
   const top = (map: Map<string, number>, count: number) =>
-    [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, count).map(([label, hits]) => `  ${pct(hits)}  ${label}`);
+    [...map.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, count)
+      .map(([label, hits]) => `  ${pct(hits)}  ${label}`);
   return [
     `profile ${file} (${seconds((profile.endTime - profile.startTime) / 1000)} of the server's life):`,
     "self time by area (package, app = build/index.js):",
@@ -632,7 +714,9 @@ const verdicts: string[] = [];
 
 async function main(): Promise<void> {
   const build = ensureBuild();
-  progress(`build/index.js ${build}; ${PROVIDER}, ${fmt(MESSAGES)} messages, ${fmt(CUSTOMERS)} customers, WORKER_CONCURRENCY ${CONCURRENCY}`);
+  progress(
+    `build/index.js ${build}; ${PROVIDER}, ${fmt(MESSAGES)} messages, ${fmt(CUSTOMERS)} customers, WORKER_CONCURRENCY ${CONCURRENCY}`,
+  );
   const sink = await startSink();
   children.push(sink.child);
 
@@ -684,13 +768,17 @@ async function main(): Promise<void> {
     const weeklyItems = items.filter((item) => item.kind === "weekly");
     const denied = items.filter((item) => item.kind === "denied").length;
     await sink.reset();
-    progress(`Mesure: intake of ${fmt(MESSAGES)} messages (${fmt(instant)} instant, ${fmt(weeklyItems.length)} weekly digest, ${fmt(denied)} denied)…`);
+    progress(
+      `Mesure: intake of ${fmt(MESSAGES)} messages (${fmt(instant)} instant, ${fmt(weeklyItems.length)} weekly digest, ${fmt(denied)} denied)…`,
+    );
     const before = snapshot(sink, server);
     const taken = await intake(server.url, key, items, INTAKE_CONNECTIONS);
     const atIntakeEnd = await sink.stats();
     const intakeSnap = snapshot(sink, server);
     cpuSince("Mesure intake (worker sending meanwhile)", before, intakeSnap);
-    progress(`intake: ${fmt(MESSAGES / (taken.ms / 1000))} msgs/s (${JSON.stringify(taken.statuses)}); ${fmt(atIntakeEnd.count)} emails already received`);
+    progress(
+      `intake: ${fmt(MESSAGES / (taken.ms / 1000))} msgs/s (${JSON.stringify(taken.statuses)}); ${fmt(atIntakeEnd.count)} emails already received`,
+    );
     const queued = taken.statuses.queued ?? 0;
     const sent = await waitForSink(sink, queued, "Mesure instant");
     const drainSnap = snapshot(sink, server);
@@ -710,11 +798,20 @@ async function main(): Promise<void> {
       const expected = new Set(weeklyItems.map((item) => item.n)).size;
       await sink.reset();
       const start = snapshot(sink, server);
-      const { count: madeDue } = await db.message.updateMany({ where: { status: "digested" }, data: { dueAt: new Date() } });
+      const { count: madeDue } = await db.message.updateMany({
+        where: { status: "digested" },
+        data: { dueAt: new Date() },
+      });
       progress(`digests: ${fmt(madeDue)} digested messages made due, ${fmt(expected)} digests expected…`);
       const got = await waitForSink(sink, expected, "digests");
       cpuSince("digests (assembly and send)", start, snapshot(sink, server));
-      digest = { digests: got.stats.count, folded: madeDue, ms: got.stats.lastAt! - start.at, complete: got.complete, expected };
+      digest = {
+        digests: got.stats.count,
+        folded: madeDue,
+        ms: got.stats.lastAt! - start.at,
+        complete: got.complete,
+        expected,
+      };
       checks.push(
         `digests: ${fmt(got.stats.count)} received for ${fmt(expected)} customers with weekly messages${got.complete ? "" : " (INCOMPLETE)"}; recipients: ${compareRecipients(
           new Map([...new Set(weeklyItems.map((item) => item.n))].map((n) => [emailOf(n), 1])),
@@ -727,7 +824,9 @@ async function main(): Promise<void> {
     const passes: { label: string; rate: number; ms: number; count: number; complete: boolean }[] = [];
     if (UNIQUE > 0) {
       for (const unique of [false, true]) {
-        const label = unique ? `${fmt(UNIQUE)} instant news, every content unique (rendered once each)` : `${fmt(UNIQUE)} instant news, ${NEWS_VARIANTS} contents (cached renderings)`;
+        const label = unique
+          ? `${fmt(UNIQUE)} instant news, every content unique (rendered once each)`
+          : `${fmt(UNIQUE)} instant news, ${NEWS_VARIANTS} contents (cached renderings)`;
         const pass = instantPass(UNIQUE, unique, unique ? 7 : 5);
         await sink.reset();
         const start = snapshot(sink, server);
@@ -737,7 +836,9 @@ async function main(): Promise<void> {
         cpuSince(`pass: ${unique ? "unique" : "cached"} contents`, start, snapshot(sink, server));
         const ms = got.stats.lastAt! - passIntake.startedAt;
         passes.push({ label, rate: got.stats.count / (ms / 1000), ms, count: got.stats.count, complete: got.complete });
-        checks.push(`pass (${unique ? "unique" : "cached"}): ${compareRecipients(expectedRecipients(pass), await sink.recipients())}`);
+        checks.push(
+          `pass (${unique ? "unique" : "cached"}): ${compareRecipients(expectedRecipients(pass), await sink.recipients())}`,
+        );
       }
     }
 
@@ -751,7 +852,11 @@ async function main(): Promise<void> {
       _count: { _all: true },
       having: { messageId: { _count: { gt: 1 } } },
     });
-    const digestItems = await db.delivery.aggregate({ where: { messageId: null }, _sum: { items: true }, _count: { _all: true } });
+    const digestItems = await db.delivery.aggregate({
+      where: { messageId: null },
+      _sum: { items: true },
+      _count: { _all: true },
+    });
     const sentMessages = await db.message.count({ where: { status: "sent" } });
     const withDigest = await db.message.count({ where: { digestDeliveryId: { not: null }, status: "sent" } });
     const sinkTotal = await sink.stats();
@@ -762,47 +867,105 @@ async function main(): Promise<void> {
     await server.stop();
     const serverStopped = server;
     server = null;
-    const last = await baseline(sink, samples, MESSAGES, "last");
+    const last = await baseline(sink, samples, LAST_BASELINE, "last");
     const sinkEnd = await sink.stats();
 
     // ---- the report
     const base = (first.rate + last.rate) / 2;
     lines.push(
-      [`baseline: raw nodemailer, pooled (${SMTP_CONNECTIONS} connections), ${fmt(MESSAGES)} emails, first / last`, `${fmt(first.rate)} / ${fmt(last.rate)} msgs/s`],
-      [`Mesure end to end: ${fmt(sent.stats.count)} instant emails, first intake request → last email received`, `${fmt(e2e)} msgs/s (${seconds(e2eMs)})`],
+      [
+        `baseline: raw nodemailer, pooled (${SMTP_CONNECTIONS} connections), ${fmt(MESSAGES)} emails first, ${fmt(LAST_BASELINE)} last`,
+        `${fmt(first.rate)} / ${fmt(last.rate)} msgs/s`,
+      ],
+      [
+        `Mesure end to end: ${fmt(sent.stats.count)} instant emails, first intake request → last email received`,
+        `${fmt(e2e)} msgs/s (${seconds(e2eMs)})`,
+      ],
       ["ratio Mesure end to end / baseline (mean of first and last)", `${(e2e / base).toFixed(3)}`],
-      [`intake: ${fmt(MESSAGES)} messages, ${taken.requests} batches of ${BATCH}, ${INTAKE_CONNECTIONS} connections, worker sending meanwhile`, `${fmt(MESSAGES / (taken.ms / 1000))} msgs/s (${seconds(taken.ms)})`],
-      ["emails received by the end of intake", `${fmt(atIntakeEnd.count)} (${fmt(atIntakeEnd.count / (taken.ms / 1000))}/s while intake ran)`],
-      ["worker drain: first → last instant email at the sink", `${fmt(sent.stats.count / (drainMs / 1000))} msgs/s (${seconds(drainMs)})`],
-      ["worker drain after intake ended", `${fmt((sent.stats.count - atIntakeEnd.count) / (afterIntakeMs / 1000))} msgs/s (${seconds(afterIntakeMs)})`],
+      [
+        `intake: ${fmt(MESSAGES)} messages, ${taken.requests} batches of ${BATCH}, ${INTAKE_CONNECTIONS} connections, worker sending meanwhile`,
+        `${fmt(MESSAGES / (taken.ms / 1000))} msgs/s (${seconds(taken.ms)})`,
+      ],
+      [
+        "emails received by the end of intake",
+        `${fmt(atIntakeEnd.count)} (${fmt(atIntakeEnd.count / (taken.ms / 1000))}/s while intake ran)`,
+      ],
+      [
+        "worker drain: first → last instant email at the sink",
+        `${fmt(sent.stats.count / (drainMs / 1000))} msgs/s (${seconds(drainMs)})`,
+      ],
+      [
+        "worker drain after intake ended",
+        `${fmt((sent.stats.count - atIntakeEnd.count) / (afterIntakeMs / 1000))} msgs/s (${seconds(afterIntakeMs)})`,
+      ],
       ["time to first email", seconds(sent.stats.firstAt! - taken.startedAt)],
     );
     if (digest) {
-      lines.push(
-        [`digests: ${fmt(digest.folded)} weekly messages made due → ${fmt(digest.digests)} digests${digest.complete ? "" : " (INCOMPLETE)"}`, `${fmt(digest.digests / (digest.ms / 1000), 1)} digests/s, ${fmt(digest.folded / (digest.ms / 1000))} messages folded/s (${seconds(digest.ms)})`],
-      );
+      lines.push([
+        `digests: ${fmt(digest.folded)} weekly messages made due → ${fmt(digest.digests)} digests${digest.complete ? "" : " (INCOMPLETE)"}`,
+        `${fmt(digest.digests / (digest.ms / 1000), 1)} digests/s, ${fmt(digest.folded / (digest.ms / 1000))} messages folded/s (${seconds(digest.ms)})`,
+      ]);
     }
     for (const pass of passes) {
-      lines.push([`pass: ${pass.label}, end to end${pass.complete ? "" : " (INCOMPLETE)"}`, `${fmt(pass.rate)} msgs/s (${seconds(pass.ms)})`]);
+      lines.push([
+        `pass: ${pass.label}, end to end${pass.complete ? "" : " (INCOMPLETE)"}`,
+        `${fmt(pass.rate)} msgs/s (${seconds(pass.ms)})`,
+      ]);
     }
     lines.push(
-      ["peak RSS (VmHWM): Mesure server, after the instant phase / at the end", `${fmt(serverAfterInstant)} / ${fmt(serverPeak)} MB`],
-      ["peak RSS (VmHWM): this process (load generator, baseline's nodemailer)", `${fmt(proc(process.pid).peakRssMb)} MB`],
+      [
+        "peak RSS (VmHWM): Mesure server, after the instant phase / at the end",
+        `${fmt(serverAfterInstant)} / ${fmt(serverPeak)} MB`,
+      ],
+      [
+        "peak RSS (VmHWM): this process (load generator, baseline's nodemailer)",
+        `${fmt(proc(process.pid).peakRssMb)} MB`,
+      ],
       ["peak RSS (VmHWM): SMTP sink", `${fmt(sinkEnd.peakRssMb)} MB`],
     );
-    const expect = (what: string, ok: boolean, detail: string) => verdicts.push(`${ok ? "ok  " : "FAIL"} ${what}: ${detail}`);
-    checks.push(`messages by status: ${JSON.stringify(messageStatus)}; deliveries by status: ${JSON.stringify(Object.fromEntries(deliveries.map((row) => [row.status, row._count._all])))}`);
-    expect("intake", queued === instant && (taken.statuses.digested ?? 0) === weeklyItems.length && (taken.statuses.denied ?? 0) === denied,
-      `${JSON.stringify(taken.statuses)}, planned ${fmt(instant)} queued, ${fmt(weeklyItems.length)} digested, ${fmt(denied)} denied`);
-    expect("instant emails received = instant messages", sent.stats.count === instant, `${fmt(sent.stats.count)} received, ${fmt(instant)} instant; ${recipientCheck}`);
-    expect("no email received twice (Message-ID)", sinkTotal.duplicates === 0 && sinkEnd.duplicates === 0, `${sinkEnd.duplicates} duplicates, ${sinkEnd.withoutId} without a Message-ID`);
-    expect("no duplicated Delivery row (messageId, channel)", duplicated.length === 0, `${duplicated.length} duplicated`);
-    const expectedSent = calibration + instant + (digest ? digest.folded : 0) + passes.reduce((sum, pass) => sum + pass.count, 0);
-    expect("every message final", !messageStatus.queued && !messageStatus.sending && !messageStatus.deferred && (messageStatus.digested ?? 0) === (digest ? 0 : weeklyItems.length),
-      `${fmt(sentMessages)} sent (expected ${fmt(expectedSent)}), ${fmt(messageStatus.denied ?? 0)} denied`);
+    const expect = (what: string, ok: boolean, detail: string) =>
+      verdicts.push(`${ok ? "ok  " : "FAIL"} ${what}: ${detail}`);
+    checks.push(
+      `messages by status: ${JSON.stringify(messageStatus)}; deliveries by status: ${JSON.stringify(Object.fromEntries(deliveries.map((row) => [row.status, row._count._all])))}`,
+    );
+    expect(
+      "intake",
+      queued === instant &&
+        (taken.statuses.digested ?? 0) === weeklyItems.length &&
+        (taken.statuses.denied ?? 0) === denied,
+      `${JSON.stringify(taken.statuses)}, planned ${fmt(instant)} queued, ${fmt(weeklyItems.length)} digested, ${fmt(denied)} denied`,
+    );
+    expect(
+      "instant emails received = instant messages",
+      sent.stats.count === instant,
+      `${fmt(sent.stats.count)} received, ${fmt(instant)} instant; ${recipientCheck}`,
+    );
+    expect(
+      "no email received twice (Message-ID)",
+      sinkTotal.duplicates === 0 && sinkEnd.duplicates === 0,
+      `${sinkEnd.duplicates} duplicates, ${sinkEnd.withoutId} without a Message-ID`,
+    );
+    expect(
+      "no duplicated Delivery row (messageId, channel)",
+      duplicated.length === 0,
+      `${duplicated.length} duplicated`,
+    );
+    const expectedSent =
+      calibration + instant + (digest ? digest.folded : 0) + passes.reduce((sum, pass) => sum + pass.count, 0);
+    expect(
+      "every message final",
+      !messageStatus.queued &&
+        !messageStatus.sending &&
+        !messageStatus.deferred &&
+        (messageStatus.digested ?? 0) === (digest ? 0 : weeklyItems.length),
+      `${fmt(sentMessages)} sent (expected ${fmt(expectedSent)}), ${fmt(messageStatus.denied ?? 0)} denied`,
+    );
     if (digest)
-      expect("digest deliveries carry every folded message", digestItems._sum.items === digest.folded && withDigest === digest.folded,
-        `${fmt(digestItems._count._all)} digest deliveries carrying ${fmt(digestItems._sum.items ?? 0)} messages; ${fmt(withDigest)} messages sent in a digest`);
+      expect(
+        "digest deliveries carry every folded message",
+        digestItems._sum.items === digest.folded && withDigest === digest.folded,
+        `${fmt(digestItems._count._all)} digest deliveries carrying ${fmt(digestItems._sum.items ?? 0)} messages; ${fmt(withDigest)} messages sent in a digest`,
+      );
 
     notes.push(
       `email size as received by the sink: baseline ${fmt(first.stats.bytes / first.stats.count)} bytes, Mesure ${fmt(sent.stats.bytes / sent.stats.count)} bytes a message (headers, text and HTML parts, quoted-printable)`,
@@ -810,7 +973,9 @@ async function main(): Promise<void> {
       "identical contents share one cached rendering in Mesure (per content, topic, language and brand); each email is then personalised (signed links), and each digest is rendered on its own",
     );
     if (args.profile) {
-      const files = fs.existsSync(profileDir) ? fs.readdirSync(profileDir).filter((file) => file.endsWith(".cpuprofile")) : [];
+      const files = fs.existsSync(profileDir)
+        ? fs.readdirSync(profileDir).filter((file) => file.endsWith(".cpuprofile"))
+        : [];
       const kept = path.join(os.tmpdir(), `mesure-scheduler-${Date.now()}.cpuprofile`);
       if (files[0]) {
         fs.copyFileSync(path.join(profileDir, files[0]), kept);
@@ -842,15 +1007,24 @@ console.log(
 );
 console.log("| measure | value |\n| --- | ---: |");
 for (const [what, value] of lines) console.log(`| ${what} | ${value} |`);
-console.log(`\nHow the processes shared the ${cores} cores (CPU time / wall time; ${cores * 100} % is the whole machine):\n`);
-console.log("| phase | wall | Mesure server | sink | this process | total |\n| --- | ---: | ---: | ---: | ---: | ---: |");
+console.log(
+  `\nHow the processes shared the ${cores} cores (CPU time / wall time; ${cores * 100} % is the whole machine):\n`,
+);
+console.log(
+  "| phase | wall | Mesure server | sink | this process | other processes | machine |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+);
 for (const row of cpuRows) {
   const share = (ms: number) => `${((ms / row.wall) * 100).toFixed(0)} %`;
   console.log(
-    `| ${row.phase} | ${seconds(row.wall)} | ${row.server ? share(row.server) : "-"} | ${share(row.sink)} | ${share(row.bench)} | ${share(row.server + row.sink + row.bench)} |`,
+    `| ${row.phase} | ${seconds(row.wall)} | ${row.server ? share(row.server) : "-"} | ${share(row.sink)} | ${share(row.bench)} | ${share(row.others)} | ${share(row.server + row.sink + row.bench + row.others)} |`,
   );
 }
-if (PROVIDER === "postgresql") console.log("(PostgreSQL's own processes are not counted above.)");
+console.log(
+  `\n"other processes" is everything else on the machine${PROVIDER === "postgresql" ? " (PostgreSQL's backends included)" : ""}; load average at the start ${loadAtStart}, at the end ${os
+    .loadavg()
+    .map((n) => n.toFixed(1))
+    .join(" ")}.`,
+);
 console.log(`\ncorrectness:\n${[...verdicts, ...checks].map((line) => `  ${line}`).join("\n")}`);
 console.log(`\n${notes.join("\n")}`);
 console.log(`\ntotal run time ${seconds(clock() - startedAt)}`);

@@ -452,11 +452,12 @@ function PushDevices({ push }: { push: PushData }) {
           {t.pushSubscribe}
         </button>
       ) : null}
-      {/* Always in the page, so that assistive technology announces what is put in them. */}
-      <div role="status" aria-live="polite">
+      {/* Always in the page, so that assistive technology announces what is put in them (plain
+          live regions: the page's form keeps the one role="status" for its own outcome). */}
+      <div aria-live="polite" aria-atomic="true">
         {announcement?.tone === "ok" ? <p className="status status-ok">{announcement.message}</p> : null}
       </div>
-      <div role="alert" aria-live="assertive">
+      <div aria-live="assertive" aria-atomic="true">
         {announcement?.tone === "error" ? <p className="status status-error">{announcement.message}</p> : null}
       </div>
     </section>

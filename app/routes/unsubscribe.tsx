@@ -11,7 +11,7 @@ import { bilingual, format } from "~/lib/bilingual";
 import { readUnsubscribeToken } from "~/lib/unsubscribe-link.server";
 import { Channel, type Locale } from "~/lib/vocabulary";
 import { editPreferences } from "~/models/preferences.server";
-import { getTopic } from "~/models/topic.server";
+import { getTopic, type Topic } from "~/models/topic.server";
 
 const text = bilingual(
   {
@@ -45,69 +45,102 @@ const text = bilingual(
 
 export const meta: MetaFunction = () => [{ title: "Mesure" }, { name: "robots", content: "noindex" }];
 
-/** The subscription the link names, or null when the link cannot be trusted or no longer applies. */
+/**
+ * The subscriptions the link names (one topic, or every topic of a digest), or null when the
+ * link cannot be trusted or no longer applies.
+ */
 async function resolve(request: Request, context: LoaderFunctionArgs["context"]) {
   const token = new URL(request.url).searchParams.get("token") ?? "";
   const link = readUnsubscribeToken(context.services.secret, token);
   const channel = Channel.safeParse(link?.channel);
   if (!link || !channel.success) return null;
   const { db } = context.services;
-  const [customer, topic] = await Promise.all([
+  const [customer, ...found] = await Promise.all([
     db.customer.findFirst({
       where: { id: link.customerId, brandId: link.brandId, erasedAt: null },
       select: { id: true, locale: true },
     }),
-    getTopic(db, { brandId: link.brandId, key: link.topic }),
+    ...link.topics.slice(0, 50).map((key) => getTopic(db, { brandId: link.brandId, key })),
   ]);
-  if (!customer || !topic || !topic.channels.includes(channel.data)) return null;
-  const subscription = await db.subscription.findUnique({
-    where: { customerId_topicId_channel: { customerId: customer.id, topicId: topic.id, channel: channel.data } },
-    select: { status: true },
+  const topics = found.filter((topic): topic is Topic => Boolean(topic && topic.channels.includes(channel.data)));
+  if (!customer || topics.length === 0) return null;
+  const subscriptions = await db.subscription.findMany({
+    where: { customerId: customer.id, topicId: { in: topics.map((topic) => topic.id) }, channel: channel.data },
+    select: { status: true, topicId: true },
   });
+  const active = new Set(
+    subscriptions.filter((row) => row.status === "subscribed" || row.status === "pending").map((row) => row.topicId),
+  );
   const locale: Locale = customer.locale === "en" ? "en" : "fr";
+  // Service topics cannot be left; a digest's link leaves the others.
+  const leavable = topics.filter((topic) => topic.kind !== "transactional");
   return {
     owner: { brandId: link.brandId, customerId: customer.id },
-    topic,
+    topics: leavable.length ? leavable : topics,
+    service: leavable.length === 0,
     channel: channel.data,
     locale,
-    subscribed: subscription?.status === "subscribed" || subscription?.status === "pending",
+    subscribed: active.size > 0,
+    /** The topics the customer still receives on this channel. */
+    active: topics.filter((topic) => active.has(topic.id)).map((topic) => topic.key),
   };
 }
 
 function words(found: NonNullable<Awaited<ReturnType<typeof resolve>>>) {
-  return { topic: topicName(found.locale, found.topic), channel: channelName(found.locale, found.channel) };
+  return {
+    // « A », « B »: the sentence's own quotation marks go around the whole list.
+    topic: found.topics.map((topic) => topicName(found.locale, topic)).join(found.locale === "fr" ? " », « " : "\u201d, \u201c"),
+    channel: channelName(found.locale, found.channel),
+  };
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const found = await resolve(request, context);
   if (!found) return data({ state: "invalid" as const, locale: null, words: null }, { status: 400 });
-  const state = found.topic.kind === "transactional" ? "service" : found.subscribed ? "ask" : "already";
-  return { state, locale: found.locale, words: words(found) };
+  const state = found.service ? "service" : found.subscribed ? "ask" : "already";
+  // "Subscribe me again" on the already-left page names the link's topics.
+  return { state, locale: found.locale, words: words(found), topicKeys: found.topics.map((topic) => topic.key) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const found = await resolve(request, context);
   if (!found) return data({ state: "invalid" as const, locale: null, words: null }, { status: 400 });
-  if (found.topic.kind === "transactional")
-    return { state: "service" as const, locale: found.locale, words: words(found) };
+  if (found.service) return { state: "service" as const, locale: found.locale, words: words(found) };
   const form = await request.formData();
   // RFC 8058: the mail client's POST carries exactly this field; our own page sends an intent.
   const oneClick = form.get("List-Unsubscribe") === "One-Click";
   const undo = !oneClick && form.get("intent") === "undo";
-  if (undo ? !found.subscribed : found.subscribed) {
+  // Undo restores only what this link's click stopped (the keys the done page carries), never
+  // a topic of the digest the customer had left before.
+  const restore = new Set(form.getAll("topic").map(String));
+  const changing = undo
+    ? found.topics.filter((topic) => restore.has(topic.key) && !found.active.includes(topic.key))
+    : found.topics.filter((topic) => found.active.includes(topic.key));
+  if (changing.length > 0) {
     await editPreferences(
       context.services.db,
       found.owner,
       { source: oneClick ? "one_click_unsubscribe" : undo ? "unsubscribe_undo" : "unsubscribe_page" },
-      (editor) =>
-        editor.setSubscription({
-          topic: found.topic,
-          channel: found.channel,
-          status: undo ? "subscribed" : "unsubscribed",
-        }),
+      async (editor) => {
+        for (const topic of changing) {
+          await editor.setSubscription({ topic, channel: found.channel, status: undo ? "subscribed" : "unsubscribed" });
+        }
+      },
     );
   }
-  return { state: undo ? ("undone" as const) : ("done" as const), locale: found.locale, words: words(found) };
+  return {
+    state: undo ? ("undone" as const) : ("done" as const),
+    locale: found.locale,
+    words: words(found),
+    stopped: undo ? [] : changing.map((topic) => topic.key),
+  };
+}
+
+/** What the undo (or "subscribe me again") button restores: what this page's click stopped. */
+function restorable(shown: object): string[] {
+  if ("stopped" in shown && Array.isArray(shown.stopped)) return shown.stopped as string[];
+  if ("topicKeys" in shown && Array.isArray(shown.topicKeys)) return shown.topicKeys as string[];
+  return [];
 }
 
 export default function Unsubscribe() {
@@ -129,6 +162,9 @@ export default function Unsubscribe() {
           <Status message={format(shown.state === "done" ? t.done : t.already, w)} />
           <Form method="post" replace>
             <input type="hidden" name="intent" value="undo" />
+            {restorable(shown).map((key) => (
+              <input key={key} type="hidden" name="topic" value={key} />
+            ))}
             <button type="submit" className="button secondary">
               {shown.state === "done" ? t.undo : t.resubscribe}
             </button>

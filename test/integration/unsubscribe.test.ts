@@ -81,10 +81,48 @@ describe(`one-click unsubscribe (${testProvider})`, () => {
     const undone = await fetch(url, {
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: "intent=undo",
+      // What the done page's undo form carries: the topics its click stopped.
+      body: "intent=undo&topic=newsletter",
     });
     expect(await undone.text()).toContain("you keep receiving");
     expect((await verdict("cust-kenji", "newsletter")).verdict).toBe("digest");
+  });
+
+  it("leaves every topic of a digest with its link, and undoes only what that click stopped", async () => {
+    // Kenji gets the newsletter and price drops; he had left nothing yet. Camille's link below
+    // names a topic she never subscribed to by email: undo must not subscribe her to it.
+    const url = unsubscribeLink({
+      secret: "k".repeat(64),
+      publicUrl: api.server.url,
+      brandId: demoId,
+      customerId: ids["cust-camille"]!,
+      topic: "newsletter",
+      channel: "email",
+      topics: ["newsletter", "price-drop", "partner-offers"],
+    });
+    const page = await fetch(url);
+    expect(await page.text()).toContain("Ne plus recevoir « La lettre de la semaine », « Baisses de prix », « Offres de nos partenaires » par");
+    const left = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    });
+    expect(left.status).toBe(200);
+    expect((await verdict("cust-camille", "newsletter")).reasons).toEqual(["topic.unsubscribed"]);
+    const drop = await api.call("POST", "/api/v1/decisions", { customer: "cust-camille", topic: "price-drop", channel: "email" });
+    expect(drop.body.reasons).toContain("topic.unsubscribed");
+    const undone = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "intent=undo&topic=newsletter&topic=price-drop",
+    });
+    expect(undone.status).toBe(200);
+    expect((await verdict("cust-camille", "newsletter")).verdict).toBe("digest");
+    const partner = await api.db.subscription.findFirst({
+      where: { customerId: ids["cust-camille"], topic: { key: "partner-offers" }, channel: "email" },
+      select: { status: true },
+    });
+    expect(partner?.status ?? "none").not.toBe("subscribed");
   });
 
   it("refuses altered, cross-brand and service-topic links without changing anything", async () => {
