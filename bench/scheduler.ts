@@ -726,7 +726,7 @@ async function main(): Promise<void> {
   const db = opened.db;
   let server: RunningServer | null = null;
   try {
-    let t = clock();
+    const t = clock();
     const { key } = await seed(db);
     notes.push(
       `data set: ${fmt(CUSTOMERS)} customers (${fmt(SUBSCRIBED)} subscribed to news and weekly by email, ${fmt(CUSTOMERS - SUBSCRIBED)} to nothing) inserted in ${seconds(clock() - t)} with createMany`,

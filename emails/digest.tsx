@@ -5,7 +5,13 @@ import { Heading, Hr, Link, Section, Text } from "@react-email/components";
 import { MessageFrame, type FooterLinks } from "./message-frame";
 import { paragraph, type EmailBrand } from "./layout";
 
-export type DigestEntry = { topic: string; title: string; text: string; url: string | null; unsubscribe: string | null };
+export type DigestEntry = {
+  topic: string;
+  title: string;
+  text: string;
+  url: string | null;
+  unsubscribe: string | null;
+};
 
 export type DigestProps = {
   lang: "fr" | "en";
@@ -21,7 +27,9 @@ const words = {
       count === 1 ? `${brand} : votre sélection (1 nouveauté)` : `${brand} : votre sélection (${count} nouveautés)`,
     heading: "Votre sélection",
     lead: (count: number) =>
-      count === 1 ? "Un message a été gardé pour vous, le voici." : `${count} messages ont été gardés pour vous, les voici.`,
+      count === 1
+        ? "Un message a été gardé pour vous, le voici."
+        : `${count} messages ont été gardés pour vous, les voici.`,
     more: "Lire",
     leave: "Ne plus recevoir ce sujet",
   },

@@ -1,7 +1,7 @@
 // The frame around every message the scheduler sends (as opposed to the portal's own emails):
 // the brand's layout, then a footer that says why this person got it and links to the "why"
 // page, their preferences and, for marketing, a one-click unsubscribe.
-import { Link, Text } from "@react-email/components";
+import { Link } from "@react-email/components";
 import type { ReactNode } from "react";
 import { EmailLayout, type EmailBrand } from "./layout";
 
@@ -51,4 +51,3 @@ export function MessageFrame(props: FrameProps) {
     </EmailLayout>
   );
 }
-

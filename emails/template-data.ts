@@ -27,7 +27,10 @@ export const PriceDrop = z
     size: z.string().trim().min(1).max(20).optional(),
     oldPrice: z.number().positive(),
     newPrice: z.number().positive(),
-    currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code, e.g. EUR").default("EUR"),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, "must be an ISO 4217 code, e.g. EUR")
+      .default("EUR"),
     url: Url,
     imageUrl: Url.optional(),
   })

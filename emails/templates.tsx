@@ -64,8 +64,13 @@ export const templates = {
       const was = money(lang, data.oldPrice, data.currency);
       const now = money(lang, data.newPrice, data.currency);
       return (
-        <MessageFrame {...frame} preview={lang === "fr" ? `${data.product} passe à ${now}` : `${data.product} is now ${now}`}>
-          {data.imageUrl ? <Img src={data.imageUrl} alt={data.product} width="512" style={{ maxWidth: "100%" }} /> : null}
+        <MessageFrame
+          {...frame}
+          preview={lang === "fr" ? `${data.product} passe à ${now}` : `${data.product} is now ${now}`}
+        >
+          {data.imageUrl ? (
+            <Img src={data.imageUrl} alt={data.product} width="512" style={{ maxWidth: "100%" }} />
+          ) : null}
           <Heading as="h1" style={{ fontSize: "20px", margin: "16px 0" }}>
             {data.designer ? `${data.designer} — ` : ""}
             {data.product}
@@ -83,4 +88,3 @@ export const templates = {
     },
   },
 } as const;
-

@@ -32,6 +32,10 @@ export function action({ request, context }: ActionFunctionArgs) {
 export function replay(previous: { status: number; body: string }): Response {
   return new Response(previous.body, {
     status: previous.status,
-    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", "Idempotent-Replayed": "true" },
+    headers: {
+      "Content-Type": "application/json; charset=utf-8",
+      "Cache-Control": "no-store",
+      "Idempotent-Replayed": "true",
+    },
   });
 }

@@ -89,7 +89,9 @@ async function resolve(request: Request, context: LoaderFunctionArgs["context"])
 function words(found: NonNullable<Awaited<ReturnType<typeof resolve>>>) {
   return {
     // « A », « B »: the sentence's own quotation marks go around the whole list.
-    topic: found.topics.map((topic) => topicName(found.locale, topic)).join(found.locale === "fr" ? " », « " : "\u201d, \u201c"),
+    topic: found.topics
+      .map((topic) => topicName(found.locale, topic))
+      .join(found.locale === "fr" ? " », « " : "\u201d, \u201c"),
     channel: channelName(found.locale, found.channel),
   };
 }

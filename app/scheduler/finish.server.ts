@@ -35,7 +35,10 @@ export async function finish(db: Db, job: Job, result: SendResult, now: number, 
         data: { status: "sent", providerId: result.providerId },
         select: { id: true },
       });
-      await tx.message.updateMany({ where: { id: { in: ids } }, data: { status: "sent", channel: job.channel, ...done } });
+      await tx.message.updateMany({
+        where: { id: { in: ids } },
+        data: { status: "sent", channel: job.channel, ...done },
+      });
       await tx.messageEvent.createMany({ data: events("sent", digestNote) });
       return;
     }
@@ -52,14 +55,20 @@ export async function finish(db: Db, job: Job, result: SendResult, now: number, 
         data: { status, dueAt: new Date(retryAt), attempts, digestDeliveryId: null, ...done },
       });
       await tx.messageEvent.createMany({
-        data: events(status, `attempt ${attempts} failed (${result.error}); next try at ${new Date(retryAt).toISOString()}`),
+        data: events(
+          status,
+          `attempt ${attempts} failed (${result.error}); next try at ${new Date(retryAt).toISOString()}`,
+        ),
       });
       return;
     }
     const suppress = result.transient ? undefined : result.suppress;
     await tx.delivery.update({
       where: { id: job.deliveryId },
-      data: { status: suppress === "hard_bounce" ? "bounced" : suppress === "complaint" ? "complained" : "failed", error: result.error.slice(0, 1000) },
+      data: {
+        status: suppress === "hard_bounce" ? "bounced" : suppress === "complaint" ? "complained" : "failed",
+        error: result.error.slice(0, 1000),
+      },
       select: { id: true },
     });
     const { email, phone } = first.customer;

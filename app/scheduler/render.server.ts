@@ -243,7 +243,13 @@ export class Renderer {
   }
 
   /** The short form for SMS, push and the inbox; marketing SMS say how to stop them. */
-  short(input: { brand: BrandInfo; locale: Locale; topicKey: string; channel: Channel; content: string }): ShortContent {
+  short(input: {
+    brand: BrandInfo;
+    locale: Locale;
+    topicKey: string;
+    channel: Channel;
+    content: string;
+  }): ShortContent {
     const content = fromJson(MessageContent, input.content, "Message.content");
     const short = shortOf(content, input.channel, input.locale);
     const topic = input.brand.topics.get(input.topicKey);
@@ -254,7 +260,12 @@ export class Renderer {
   }
 
   /** A digest's short form, for a digest on another channel than email. */
-  digestShort(input: { brand: BrandInfo; locale: Locale; channel: Channel; members: { content: string }[] }): ShortContent {
+  digestShort(input: {
+    brand: BrandInfo;
+    locale: Locale;
+    channel: Channel;
+    members: { content: string }[];
+  }): ShortContent {
     const shorts = input.members.map((member) =>
       shortOf(fromJson(MessageContent, member.content, "Message.content"), input.channel, input.locale),
     );

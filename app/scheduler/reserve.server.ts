@@ -117,13 +117,21 @@ export async function reserve(
   for (const message of mine.filter((message) => message.status !== "digested")) {
     const entry = entryOf(message);
     if (!entry) {
-      await settle(message, { status: "denied" }, { status: "denied", reasons: [], channel: null, detail: "the customer no longer exists" });
+      await settle(
+        message,
+        { status: "denied" },
+        { status: "denied", reasons: [], channel: null, detail: "the customer no longer exists" },
+      );
       continue;
     }
     const skip = excluded(message.id);
     const channels = fromJson(Channels, message.channels, "Message.channels").filter((channel) => !skip.has(channel));
     if (channels.length === 0) {
-      await settle(message, { status: "failed" }, { status: "failed", reasons: [], channel: null, detail: "every channel failed" });
+      await settle(
+        message,
+        { status: "failed" },
+        { status: "failed", reasons: [], channel: null, detail: "every channel failed" },
+      );
       continue;
     }
     const decisions: ChannelDecision[] = [];
@@ -137,7 +145,11 @@ export async function reserve(
       decisions.push({ channel, decision: decide(prepared) });
     }
     if (problem) {
-      await settle(message, { status: "failed" }, { status: "failed", reasons: [], channel: null, detail: problem.message });
+      await settle(
+        message,
+        { status: "failed" },
+        { status: "failed", reasons: [], channel: null, detail: problem.message },
+      );
       continue;
     }
     const plan = planMessage(decisions);
@@ -163,7 +175,11 @@ export async function reserve(
         { status: "digested", reasons: plan.decision.reasons, channel: plan.channel, detail },
       );
     } else if (plan.verdict === "deny") {
-      await settle(message, { status: "denied" }, { status: "denied", reasons: plan.reasons, channel: plan.channel, detail });
+      await settle(
+        message,
+        { status: "denied" },
+        { status: "denied", reasons: plan.reasons, channel: plan.channel, detail },
+      );
     }
   }
 
@@ -186,11 +202,17 @@ export async function reserve(
       select: leasedSelect,
     });
     for (const { customerId, channel } of slots.values()) {
-      const members = due.filter((message) => message.customerId === customerId && (message.channel ?? channel) === channel);
+      const members = due.filter(
+        (message) => message.customerId === customerId && (message.channel ?? channel) === channel,
+      );
       const entry = members[0] && entryOf(members[0]);
       if (!entry) {
         for (const message of members)
-          await settle(message, { status: "denied" }, { status: "denied", reasons: [], channel, detail: "the customer no longer exists" });
+          await settle(
+            message,
+            { status: "denied" },
+            { status: "denied", reasons: [], channel, detail: "the customer no longer exists" },
+          );
         continue;
       }
       const kept: LeasedMessage[] = [];
@@ -215,7 +237,12 @@ export async function reserve(
       const deliveryId = await reserveDelivery(entry, null, channel, kept.length);
       await tx.message.updateMany({
         where: { id: { in: kept.map((message) => message.id) } },
-        data: { status: "sending", digestDeliveryId: deliveryId, leaseOwner: owner, leaseUntil: new Date(input.leaseUntil) },
+        data: {
+          status: "sending",
+          digestDeliveryId: deliveryId,
+          leaseOwner: owner,
+          leaseUntil: new Date(input.leaseUntil),
+        },
       });
       jobs.push({ kind: "digest", deliveryId, channel, members: kept });
     }

@@ -54,81 +54,89 @@ let run = 0;
 describe(`scheduler invariants (${testProvider})`, () => {
   it("holds caps, consent and once-only delivery under any interleaving", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 14 }), fc.integer({ min: 1, max: 3 }), async (ops, cap) => {
-        run++;
-        const shop = await createShop(db, `prop-${run}`);
-        await db.brandChannelPolicy.upsert({
-          where: { brandId_channel: { brandId: shop.brandId, channel: "email" } },
-          create: { brandId: shop.brandId, channel: "email", dailyCap: cap },
-          update: { dailyCap: cap },
-        });
-        const customer = await shop.customer(`c-${run}`, { subscribe: [["news", "email"]] });
-        const owner = { brandId: shop.brandId, customerId: customer.id };
-        const worker = new Worker({
-          db,
-          provider: database.provider,
-          store,
-          renderer: new Renderer({ secret: "k".repeat(64), publicUrl: "http://localhost" }),
-          channels: new Map([["email", email]]),
-          concurrency: 2,
-          leaseMs: 30_000,
-        });
-        const withdrawn: [number, number][] = [];
-        let since: number | null = null;
-        const setStatus = (status: "subscribed" | "unsubscribed") =>
-          editPreferences(db, owner, { source: "test" }, (editor) =>
-            editor.setSubscription({ topic: shop.topics.news, channel: "email", status }),
-          );
-        for (const step of ops) {
-          if (step.kind === "enqueue") {
-            const items = Array.from({ length: step.count }, (_, n) =>
-              MessageRequest.parse({
-                customer: customer.externalId,
-                topic: "news",
-                channel: "email",
-                content: { email: { subject: `run ${run} #${n}`, text: "Bonjour" } },
-              }),
+      fc.asyncProperty(
+        fc.array(op, { minLength: 1, maxLength: 14 }),
+        fc.integer({ min: 1, max: 3 }),
+        async (ops, cap) => {
+          run++;
+          const shop = await createShop(db, `prop-${run}`);
+          await db.brandChannelPolicy.upsert({
+            where: { brandId_channel: { brandId: shop.brandId, channel: "email" } },
+            create: { brandId: shop.brandId, channel: "email", dailyCap: cap },
+            update: { dailyCap: cap },
+          });
+          const customer = await shop.customer(`c-${run}`, { subscribe: [["news", "email"]] });
+          const owner = { brandId: shop.brandId, customerId: customer.id };
+          const worker = new Worker({
+            db,
+            provider: database.provider,
+            store,
+            renderer: new Renderer({ secret: "k".repeat(64), publicUrl: "http://localhost" }),
+            channels: new Map([["email", email]]),
+            concurrency: 2,
+            leaseMs: 30_000,
+          });
+          const withdrawn: [number, number][] = [];
+          let since: number | null = null;
+          const setStatus = (status: "subscribed" | "unsubscribed") =>
+            editPreferences(db, owner, { source: "test" }, (editor) =>
+              editor.setSubscription({ topic: shop.topics.news, channel: "email", status }),
             );
-            await enqueueMessages({ db, store }, shop.brandId, items, Date.now(), { shape: "batch" });
-          } else if (step.kind === "withdraw" && since === null) {
-            await setStatus("unsubscribed");
-            since = Date.now();
-          } else if (step.kind === "resubscribe" && since !== null) {
-            await setStatus("subscribed");
-            withdrawn.push([since, Date.now()]);
-            since = null;
-          } else if (step.kind === "tick") {
-            await worker.tick(Date.now());
+          for (const step of ops) {
+            if (step.kind === "enqueue") {
+              const items = Array.from({ length: step.count }, (_, n) =>
+                MessageRequest.parse({
+                  customer: customer.externalId,
+                  topic: "news",
+                  channel: "email",
+                  content: { email: { subject: `run ${run} #${n}`, text: "Bonjour" } },
+                }),
+              );
+              await enqueueMessages({ db, store }, shop.brandId, items, Date.now(), { shape: "batch" });
+            } else if (step.kind === "withdraw" && since === null) {
+              await setStatus("unsubscribed");
+              since = Date.now();
+            } else if (step.kind === "resubscribe" && since !== null) {
+              await setStatus("subscribed");
+              withdrawn.push([since, Date.now()]);
+              since = null;
+            } else if (step.kind === "tick") {
+              await worker.tick(Date.now());
+            }
           }
-        }
-        if (since !== null) withdrawn.push([since, Infinity]);
-        // Drain: every message due now is decided and, if it may go, sent.
-        for (let round = 0; round < 20 && (await worker.tick(Date.now())) > 0; round++);
+          if (since !== null) withdrawn.push([since, Infinity]);
+          // Drain: every message due now is decided and, if it may go, sent.
+          for (let round = 0; round < 20 && (await worker.tick(Date.now())) > 0; round++);
 
-        const messages = await db.message.findMany({
-          where: { brandId: shop.brandId },
-          select: { id: true, status: true, deliveries: { select: { status: true, sentAt: true, providerId: true } } },
-        });
-        const sent = messages.filter((message) => message.status === "sent");
-        // Caps: the first day's sends never exceed the cap.
-        expect(sent.length).toBeLessThanOrEqual(cap);
-        for (const message of messages) {
-          expect(["sent", "denied", "digested", "deferred"]).toContain(message.status);
-          expect(message.deliveries.length).toBeLessThanOrEqual(1);
-          if (message.status === "sent") expect(message.deliveries[0]?.status).toBe("sent");
-          else expect(message.deliveries).toEqual([]);
-        }
-        // Consent: no send was decided while the subscription was withdrawn.
-        for (const message of sent) {
-          const at = message.deliveries[0]!.sentAt.getTime();
-          for (const [from, to] of withdrawn) expect(at < from || at >= to).toBe(true);
-        }
-        // Once only: each sent message reached the SMTP server exactly once.
-        for (const message of sent) {
-          const copies = smtp.messages.filter((mail) => mail.messageId === message.deliveries[0]!.providerId);
-          expect(copies).toHaveLength(1);
-        }
-      }),
+          const messages = await db.message.findMany({
+            where: { brandId: shop.brandId },
+            select: {
+              id: true,
+              status: true,
+              deliveries: { select: { status: true, sentAt: true, providerId: true } },
+            },
+          });
+          const sent = messages.filter((message) => message.status === "sent");
+          // Caps: the first day's sends never exceed the cap.
+          expect(sent.length).toBeLessThanOrEqual(cap);
+          for (const message of messages) {
+            expect(["sent", "denied", "digested", "deferred"]).toContain(message.status);
+            expect(message.deliveries.length).toBeLessThanOrEqual(1);
+            if (message.status === "sent") expect(message.deliveries[0]?.status).toBe("sent");
+            else expect(message.deliveries).toEqual([]);
+          }
+          // Consent: no send was decided while the subscription was withdrawn.
+          for (const message of sent) {
+            const at = message.deliveries[0]!.sentAt.getTime();
+            for (const [from, to] of withdrawn) expect(at < from || at >= to).toBe(true);
+          }
+          // Once only: each sent message reached the SMTP server exactly once.
+          for (const message of sent) {
+            const copies = smtp.messages.filter((mail) => mail.messageId === message.deliveries[0]!.providerId);
+            expect(copies).toHaveLength(1);
+          }
+        },
+      ),
       { numRuns: 15 },
     );
   });

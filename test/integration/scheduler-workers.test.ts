@@ -47,7 +47,12 @@ async function enqueue(prefix: string, count: number, perCustomer: number): Prom
   for (let index = 0; index < count; index++) {
     const customer = await shop.customer(`${prefix}-${index}`, { subscribe: [["news", "email"]] });
     for (let n = 0; n < perCustomer; n++) {
-      items.push({ customer: customer.externalId, topic: "news", channel: "email", content: { email: { subject: `${prefix} ${n}`, text: "Bonjour" } } });
+      items.push({
+        customer: customer.externalId,
+        topic: "news",
+        channel: "email",
+        content: { email: { subject: `${prefix} ${n}`, text: "Bonjour" } },
+      });
     }
   }
   const response = await api.call("POST", "/api/v1/messages/batch", { items }, { key: shop.key });
@@ -77,7 +82,11 @@ describe(`workers in their own processes (${testProvider})`, () => {
     // Every message reached the server, and each has exactly one delivery.
     const messageIds = new Set(received("kill").map((mail) => mail.messageId));
     expect(messageIds.size).toBe(ids.length);
-    const deliveries = await api.db.delivery.groupBy({ by: ["messageId"], where: { messageId: { in: ids } }, _count: true });
+    const deliveries = await api.db.delivery.groupBy({
+      by: ["messageId"],
+      where: { messageId: { in: ids } },
+      _count: true,
+    });
     expect(deliveries).toHaveLength(ids.length);
     expect(deliveries.every((row) => row._count === 1)).toBe(true);
     // What the first worker was sending when it died is sent again under the same Message-ID
@@ -87,9 +96,12 @@ describe(`workers in their own processes (${testProvider})`, () => {
       select: { messageId: true },
     });
     const resentDeliveries = new Set(
-      (await api.db.delivery.findMany({ where: { messageId: { in: resent.map((row) => row.messageId) } }, select: { providerId: true } })).map(
-        (row) => row.providerId,
-      ),
+      (
+        await api.db.delivery.findMany({
+          where: { messageId: { in: resent.map((row) => row.messageId) } },
+          select: { providerId: true },
+        })
+      ).map((row) => row.providerId),
     );
     const copies = new Map<string, number>();
     for (const mail of received("kill")) copies.set(mail.messageId, (copies.get(mail.messageId) ?? 0) + 1);
@@ -104,7 +116,10 @@ describe(`workers in their own processes (${testProvider})`, () => {
     first.child.kill("SIGTERM");
     expect(await first.exited, first.output()).toBe(0);
     expect(first.output()).toMatch(/SIGTERM: finishing the sends in flight/);
-    const rows = await api.db.message.findMany({ where: { id: { in: ids } }, select: { status: true, leaseOwner: true } });
+    const rows = await api.db.message.findMany({
+      where: { id: { in: ids } },
+      select: { status: true, leaseOwner: true },
+    });
     expect(rows.filter((row) => row.status === "sending")).toEqual([]);
     expect(rows.filter((row) => row.leaseOwner !== null)).toEqual([]);
     // Every message it recorded as sent reached the server.
@@ -125,7 +140,8 @@ describe(`workers in their own processes (${testProvider})`, () => {
     const ids = await enqueue("cap", 12, 8);
     await Promise.all([worker(), worker()]);
     await eventually(
-      async () => (await api.db.message.count({ where: { id: { in: ids }, status: { in: ["queued", "sending"] } } })) === 0,
+      async () =>
+        (await api.db.message.count({ where: { id: { in: ids }, status: { in: ["queued", "sending"] } } })) === 0,
       40_000,
       "every message decided",
     );
@@ -138,7 +154,10 @@ describe(`workers in their own processes (${testProvider})`, () => {
     for (const row of sent) expect(row._count).toBe(3);
     // Over the cap, marketing waits for the next digest rather than queueing behind it.
     expect(await statusCount(ids, "digested")).toBe(12 * 5);
-    const events = await api.db.messageEvent.findMany({ where: { messageId: { in: ids }, status: "digested" }, select: { reasons: true } });
+    const events = await api.db.messageEvent.findMany({
+      where: { messageId: { in: ids }, status: "digested" },
+      select: { reasons: true },
+    });
     expect(events.every((event) => event.reasons.includes("cap.channel.day"))).toBe(true);
   });
 });

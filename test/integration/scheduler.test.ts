@@ -19,7 +19,8 @@ beforeAll(async () => {
     rejectRecipient: (address) => {
       if (address.startsWith("bounce")) return { code: 550, message: "5.1.1 No such user here" };
       // Greylisting: the first try is refused for now, the next one accepted.
-      if (address.startsWith("greylisted") && softFailures++ === 0) return { code: 451, message: "4.7.1 Try again later" };
+      if (address.startsWith("greylisted") && softFailures++ === 0)
+        return { code: 451, message: "4.7.1 Try again later" };
       return null;
     },
   });
@@ -33,12 +34,17 @@ afterAll(async () => {
 
 const send = (body: unknown, headers: Record<string, string> = {}) =>
   api.call("POST", "/api/v1/messages", body, { key: shop.key, headers });
-const history = async (id: string) => (await api.call("GET", `/api/v1/messages/${id}`, undefined, { key: shop.key })).body;
+const history = async (id: string) =>
+  (await api.call("GET", `/api/v1/messages/${id}`, undefined, { key: shop.key })).body;
 const settled = (id: string, status: string) =>
-  eventually(async () => {
-    const view = await history(id);
-    return view.status === status ? view : undefined;
-  }, 15_000, `message ${id} to be ${status}`);
+  eventually(
+    async () => {
+      const view = await history(id);
+      return view.status === status ? view : undefined;
+    },
+    15_000,
+    `message ${id} to be ${status}`,
+  );
 const news = (text = "Les soldes commencent demain.") => ({ email: { subject: "Soldes", text } });
 
 describe(`the scheduler (${testProvider})`, () => {
@@ -102,7 +108,12 @@ describe(`the scheduler (${testProvider})`, () => {
   });
 
   it("falls back to the next channel when the first cannot reach the customer", async () => {
-    await shop.customer("eli", { subscribe: [["news", "push"], ["news", "email"]] });
+    await shop.customer("eli", {
+      subscribe: [
+        ["news", "push"],
+        ["news", "email"],
+      ],
+    });
     const accepted = await send({
       customer: "eli",
       topic: "news",
@@ -164,11 +175,20 @@ describe(`the scheduler (${testProvider})`, () => {
 
   it("folds digest messages into one email per customer at their local digest time", async () => {
     const tokyo = await shop.customer("kenji", { timezone: "Asia/Tokyo", subscribe: [["weekly", "email"]] });
-    const paris = await shop.customer("lea", { timezone: "Europe/Paris", locale: "fr", subscribe: [["weekly", "email"]] });
+    const paris = await shop.customer("lea", {
+      timezone: "Europe/Paris",
+      locale: "fr",
+      subscribe: [["weekly", "email"]],
+    });
     const ids: Record<string, string[]> = { kenji: [], lea: [] };
     for (const who of ["kenji", "lea"] as const) {
       for (const subject of ["Première", "Deuxième"]) {
-        const accepted = await send({ customer: who, topic: "weekly", channel: "email", content: { email: { subject, text: `${subject} lettre` } } });
+        const accepted = await send({
+          customer: who,
+          topic: "weekly",
+          channel: "email",
+          content: { email: { subject, text: `${subject} lettre` } },
+        });
         expect(accepted.body.status).toBe("digested");
         // The default digest time is 9:00 on Mondays, in the customer's zone.
         const local = new Intl.DateTimeFormat("en-GB", {
@@ -224,7 +244,11 @@ describe(`the scheduler (${testProvider})`, () => {
     });
     await settled(accepted.body.id, "sent");
     const item = await api.db.inboxItem.findFirstOrThrow({ where: { customerId: fox.id } });
-    expect(item).toMatchObject({ title: "Nouveau", body: "La collection d'hiver est là.", messageId: accepted.body.id });
+    expect(item).toMatchObject({
+      title: "Nouveau",
+      body: "La collection d'hiver est là.",
+      messageId: accepted.body.id,
+    });
   });
 
   it("makes a retried intake harmless with an Idempotency-Key", async () => {
@@ -248,9 +272,17 @@ describe(`the scheduler (${testProvider})`, () => {
       [{ customer: "hana", topic: "news", channel: "sms", content: { push: { title: "a", text: "b" } } }, "channel"],
       [{ customer: "hana", topic: "news", channel: "email", channels: ["sms"], content: news() }, "channels"],
       [{ customer: "hana", topic: "news", channels: ["sms", "sms"], content: { sms: { text: "x" } } }, "channels"],
-      [{ customer: "hana", topic: "news", channel: "email", content: { template: { name: "nope", data: {} } } }, "content.template.name"],
       [
-        { customer: "hana", topic: "news", channel: "email", content: { template: { name: "price-drop", data: { product: "x" } } } },
+        { customer: "hana", topic: "news", channel: "email", content: { template: { name: "nope", data: {} } } },
+        "content.template.name",
+      ],
+      [
+        {
+          customer: "hana",
+          topic: "news",
+          channel: "email",
+          content: { template: { name: "price-drop", data: { product: "x" } } },
+        },
         "content.template.data.oldPrice",
       ],
       [{ customer: "hana", topic: "news", channel: "email", content: news(), expiresAt: "tomorrow" }, "expiresAt"],
@@ -261,7 +293,9 @@ describe(`the scheduler (${testProvider})`, () => {
       expect(response.status, JSON.stringify(body)).toBe(400);
       expect(response.body.error.issues.map((issue: { path: string }) => issue.path)).toContain(path);
     }
-    expect((await send({ customer: "nobody-known", topic: "news", channel: "email", content: news() })).status).toBe(404);
+    expect((await send({ customer: "nobody-known", topic: "news", channel: "email", content: news() })).status).toBe(
+      404,
+    );
     expect((await send({ customer: "hana", topic: "unknown", channel: "email", content: news() })).status).toBe(404);
     expect((await send("{not json")).status).toBe(400);
     expect(await api.db.message.count()).toBe(before);
@@ -274,7 +308,12 @@ describe(`the scheduler (${testProvider})`, () => {
     expect(stranger.status).toBe(404);
     expect(JSON.stringify(stranger.body)).not.toContain("ivy");
     // Another brand's customer cannot be addressed either.
-    const crossed = await api.call("POST", "/api/v1/messages", { customer: "ivy", topic: "newsletter", channel: "email", content: news() }, { key: api.otherKey });
+    const crossed = await api.call(
+      "POST",
+      "/api/v1/messages",
+      { customer: "ivy", topic: "newsletter", channel: "email", content: news() },
+      { key: api.otherKey },
+    );
     expect(crossed.status).toBe(404);
   });
 

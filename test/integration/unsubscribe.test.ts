@@ -101,7 +101,9 @@ describe(`one-click unsubscribe (${testProvider})`, () => {
       topics: ["newsletter", "price-drop", "partner-offers"],
     });
     const page = await fetch(url);
-    expect(await page.text()).toContain("Ne plus recevoir « La lettre de la semaine », « Baisses de prix », « Offres de nos partenaires » par");
+    expect(await page.text()).toContain(
+      "Ne plus recevoir « La lettre de la semaine », « Baisses de prix », « Offres de nos partenaires » par",
+    );
     const left = await fetch(url, {
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
@@ -109,7 +111,11 @@ describe(`one-click unsubscribe (${testProvider})`, () => {
     });
     expect(left.status).toBe(200);
     expect((await verdict("cust-camille", "newsletter")).reasons).toEqual(["topic.unsubscribed"]);
-    const drop = await api.call("POST", "/api/v1/decisions", { customer: "cust-camille", topic: "price-drop", channel: "email" });
+    const drop = await api.call("POST", "/api/v1/decisions", {
+      customer: "cust-camille",
+      topic: "price-drop",
+      channel: "email",
+    });
     expect(drop.body.reasons).toContain("topic.unsubscribed");
     const undone = await fetch(url, {
       method: "POST",

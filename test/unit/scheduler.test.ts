@@ -74,11 +74,15 @@ describe("retryDelay: exponential backoff with jitter", () => {
 
   it("property: always between half its ceiling and its ceiling", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 40 }), fc.double({ min: 0, max: 0.9999, noNaN: true }), (attempt, random) => {
-        const delay = retryDelay(attempt, random);
-        const ceiling = Math.min(6 * 3_600_000, 30_000 * 2 ** (attempt - 1));
-        return delay >= ceiling / 2 && delay <= ceiling;
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.double({ min: 0, max: 0.9999, noNaN: true }),
+        (attempt, random) => {
+          const delay = retryDelay(attempt, random);
+          const ceiling = Math.min(6 * 3_600_000, 30_000 * 2 ** (attempt - 1));
+          return delay >= ceiling / 2 && delay <= ceiling;
+        },
+      ),
     );
   });
 });
@@ -98,16 +102,33 @@ describe("SMTP replies", () => {
 describe("message content", () => {
   it("refuses a channel the content does not cover, and template data the template cannot use", () => {
     const base = { customer: "c", topic: "news" };
-    expect(MessageRequest.safeParse({ ...base, channel: "sms", content: { email: { subject: "s", text: "t" } } }).success).toBe(false);
-    expect(MessageRequest.safeParse({ ...base, channels: ["sms", "email"], content: { template: { name: "notification", data: { title: "a", body: "b" } } } }).success).toBe(true);
-    const bad = MessageRequest.safeParse({ ...base, channel: "email", content: { template: { name: "price-drop", data: { product: "x", oldPrice: 10, newPrice: 20, url: "https://x.example" } } } });
+    expect(
+      MessageRequest.safeParse({ ...base, channel: "sms", content: { email: { subject: "s", text: "t" } } }).success,
+    ).toBe(false);
+    expect(
+      MessageRequest.safeParse({
+        ...base,
+        channels: ["sms", "email"],
+        content: { template: { name: "notification", data: { title: "a", body: "b" } } },
+      }).success,
+    ).toBe(true);
+    const bad = MessageRequest.safeParse({
+      ...base,
+      channel: "email",
+      content: {
+        template: { name: "price-drop", data: { product: "x", oldPrice: 10, newPrice: 20, url: "https://x.example" } },
+      },
+    });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues[0]?.path).toEqual(["content", "template", "data", "newPrice"]);
   });
 
   it("gives each channel its own text, or the template's short form", () => {
     const content = MessageContent.parse({
-      template: { name: "price-drop", data: { product: "Bottines", oldPrice: 300, newPrice: 240, url: "https://shop.example/b" } },
+      template: {
+        name: "price-drop",
+        data: { product: "Bottines", oldPrice: 300, newPrice: 240, url: "https://shop.example/b" },
+      },
       sms: { text: "Bottines à 240 €" },
     });
     expect(shortOf(content, "sms", "fr")).toEqual({ title: "", text: "Bottines à 240 €", url: null });
@@ -131,14 +152,30 @@ describe("Renderer", () => {
   const content = JSON.stringify({ email: { subject: "Soldes & remises", text: "Premier.\n\nSecond." } });
 
   it("says why in the customer's language and signs per-person links into a shared rendering", async () => {
-    const one = await renderer.email({ brand, person: { brandId: "b1", customerId: "c1", locale: "fr" }, topicKey: "news", deliveryId: "d1", content });
-    const two = await renderer.email({ brand, person: { brandId: "b1", customerId: "c2", locale: "fr" }, topicKey: "news", deliveryId: "d2", content });
+    const one = await renderer.email({
+      brand,
+      person: { brandId: "b1", customerId: "c1", locale: "fr" },
+      topicKey: "news",
+      deliveryId: "d1",
+      content,
+    });
+    const two = await renderer.email({
+      brand,
+      person: { brandId: "b1", customerId: "c2", locale: "fr" },
+      topicKey: "news",
+      deliveryId: "d2",
+      content,
+    });
     expect(one.subject).toBe("Soldes & remises");
     expect(one.text).toMatch(/vous êtes inscrit·e à « Nouveautés » par e-mail chez La Boutique/);
     expect(one.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
     const link = /<(.+)>/.exec(one.headers["List-Unsubscribe"]!)![1]!;
     const token = new URL(link).searchParams.get("token")!;
-    expect(readUnsubscribeToken("s".repeat(64), token)).toMatchObject({ customerId: "c1", topic: "news", channel: "email" });
+    expect(readUnsubscribeToken("s".repeat(64), token)).toMatchObject({
+      customerId: "c1",
+      topic: "news",
+      channel: "email",
+    });
     // The second person's email has their own links, and no trace of the first's.
     expect(two.html).not.toContain(token);
     expect(one.html).not.toContain("mesure.invalid");
@@ -147,7 +184,13 @@ describe("Renderer", () => {
   });
 
   it("gives transactional email no unsubscribe, and English to English speakers", async () => {
-    const mail = await renderer.email({ brand, person: { brandId: "b1", customerId: "c1", locale: "en" }, topicKey: "orders", deliveryId: "d3", content });
+    const mail = await renderer.email({
+      brand,
+      person: { brandId: "b1", customerId: "c1", locale: "en" },
+      topicKey: "orders",
+      deliveryId: "d3",
+      content,
+    });
     expect(mail.headers).toEqual({});
     expect(mail.text).toMatch(/A service message from La Boutique/);
     expect(mail.text).toMatch(/Why this message\?/);
@@ -174,6 +217,8 @@ describe("Renderer", () => {
     expect(renderer.short({ brand, locale: "fr", topicKey: "news", channel: "sms", content: sms }).text).toBe(
       "Soldes STOP au numéro d'envoi pour ne plus recevoir.",
     );
-    expect(renderer.short({ brand, locale: "en", topicKey: "orders", channel: "sms", content: sms }).text).toBe("Soldes");
+    expect(renderer.short({ brand, locale: "en", topicKey: "orders", channel: "sms", content: sms }).text).toBe(
+      "Soldes",
+    );
   });
 });

@@ -6,7 +6,8 @@ import { templateData, templateNames } from "../../../emails/template-data";
 import { Channel } from "../vocabulary";
 import { DecisionRequest, DecisionResponse } from "./schemas";
 
-const Text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+const Text = (max: number) =>
+  z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
 const Link = z
   .url({ error: "must be an absolute http(s) URL" })
   .max(2000)
@@ -26,9 +27,18 @@ export const MessageContent = z
       .object({ subject: Text(200), text: Text(20_000).describe("Paragraphs separated by blank lines") })
       .strict()
       .optional(),
-    sms: z.object({ text: Text(1000) }).strict().optional(),
-    push: z.object({ title: Text(100), text: Text(300), url: Link.optional() }).strict().optional(),
-    inApp: z.object({ title: Text(200), text: Text(2000), url: Link.optional() }).strict().optional(),
+    sms: z
+      .object({ text: Text(1000) })
+      .strict()
+      .optional(),
+    push: z
+      .object({ title: Text(100), text: Text(300), url: Link.optional() })
+      .strict()
+      .optional(),
+    inApp: z
+      .object({ title: Text(200), text: Text(2000), url: Link.optional() })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((content, ctx) => {
@@ -119,3 +129,21 @@ export const MessageAccepted = z.object({
   decision: DecisionResponse.omit({ committed: true }).describe("The decision at intake, for that channel"),
 });
 export type MessageAccepted = z.infer<typeof MessageAccepted>;
+
+export const SuppressionRequest = z
+  .object({
+    email: z.email("must be an email address").trim().toLowerCase().max(254).optional(),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^\+[1-9]\d{6,14}$/, "must be an international number in E.164 form, e.g. +33612345678")
+      .optional(),
+    reason: z
+      .enum(["hard_bounce", "complaint", "manual"], { error: "must be hard_bounce, complaint or manual" })
+      .describe("A bounce or complaint your mail provider reported (feedback loop), or your own decision"),
+  })
+  .strict()
+  .refine((body) => (body.email === undefined) !== (body.phone === undefined), {
+    message: "give either email or phone",
+    path: ["email"],
+  });

@@ -10,6 +10,13 @@ import {
   ErrorResponse,
   PreferencesPatch,
 } from "./schemas";
+import {
+  MessageAccepted,
+  MessageBatchRequest,
+  MessageRequest,
+  MessageView,
+  SuppressionRequest,
+} from "./message-schemas";
 
 const schema = (type: z.ZodType, io: "input" | "output") =>
   z.toJSONSchema(type, { io, unrepresentable: "any", target: "draft-2020-12" });
@@ -22,7 +29,7 @@ const errorResponses = (...codes: number[]) =>
         description: {
           400: "Malformed request: the issues name each field and the problem",
           401: "No API key, or an unknown or revoked one",
-          404: "Unknown customer or topic",
+          404: "Unknown customer, topic or message",
           405: "Wrong method",
           409: "Idempotency-Key reused with a different request",
           413: "Body too large",
@@ -160,6 +167,76 @@ export function openApiDocument(serverUrl: string) {
           },
         },
       },
+      "/api/v1/messages": {
+        post: {
+          operationId: "sendMessage",
+          summary: "Hand a message to Mesure's scheduler",
+          description:
+            "Decided at once, channel by channel in the order given (the first channel not denied carries it), and answered 202 with the status that decision gives: queued (goes now), deferred (until dueAt), digested (in the customer's next digest) or denied. The worker decides again when it sends, so a consent withdrawn meanwhile stops it. Content is a template from emails/ with its data, or a text per channel.",
+          parameters: [idempotencyHeader],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { $ref: "#/components/schemas/MessageRequest" } } },
+          },
+          responses: {
+            202: {
+              description: "Accepted: the message's id, status and the decision at intake",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/MessageAccepted" } } },
+            },
+            ...errorResponses(400, 401, 404, 409, 413, 415, 422, 429, 503),
+          },
+        },
+      },
+      "/api/v1/messages/batch": {
+        post: {
+          operationId: "sendMessages",
+          summary: "Up to 1000 messages in one call, answered in order",
+          description:
+            "An invalid item is answered in its place with its HTTP status and error; the others are accepted.",
+          parameters: [idempotencyHeader],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { $ref: "#/components/schemas/MessageBatchRequest" } } },
+          },
+          responses: {
+            200: { description: "One result per item, in order" },
+            ...errorResponses(400, 401, 409, 413, 415, 429, 503),
+          },
+        },
+      },
+      "/api/v1/messages/{id}": {
+        get: {
+          operationId: "getMessage",
+          summary: "A message's status and history",
+          description:
+            "Queued, deferred until when, folded into a digest, sent at and on which channel, denied and why, failed and why: every step with its reasons.",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: {
+            200: {
+              description: "The message",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/Message" } } },
+            },
+            ...errorResponses(401, 404, 429, 503),
+          },
+        },
+      },
+      "/api/v1/suppressions": {
+        post: {
+          operationId: "suppress",
+          summary: "Never contact this address or number again",
+          description:
+            "For bounces and complaints your providers report (feedback loops). Mesure keeps only a salted hash; every customer holding the address is suppressed at once.",
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { $ref: "#/components/schemas/SuppressionRequest" } } },
+          },
+          responses: {
+            201: { description: "Added" },
+            200: { description: "It was on the list already" },
+            ...errorResponses(400, 401, 413, 415, 429, 503),
+          },
+        },
+      },
       "/api/v1/ping": {
         get: {
           operationId: "ping",
@@ -200,6 +277,21 @@ export function openApiDocument(serverUrl: string) {
           },
         },
         PreferencesPatch: schema(PreferencesPatch, "input"),
+        MessageRequest: schema(MessageRequest, "input"),
+        MessageBatchRequest: {
+          ...schema(MessageBatchRequest, "input"),
+          properties: {
+            items: {
+              type: "array",
+              minItems: 1,
+              maxItems: 1000,
+              items: { $ref: "#/components/schemas/MessageRequest" },
+            },
+          },
+        },
+        MessageAccepted: schema(MessageAccepted, "output"),
+        Message: schema(MessageView, "output"),
+        SuppressionRequest: schema(SuppressionRequest, "input"),
         Error: schema(ErrorResponse, "output"),
       },
     },
