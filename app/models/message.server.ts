@@ -25,7 +25,7 @@ export async function getMessage(db: Tx, owner: { brandId: string; id: string })
       topic: { select: { key: true } },
       events: {
         orderBy: { at: "asc" },
-        select: { status: true, at: true, channel: true, reasons: true, detail: true },
+        select: { status: true, at: true, channel: true, reasons: true, detail: true, until: true },
       },
     },
   });
@@ -50,6 +50,7 @@ export async function getMessage(db: Tx, owner: { brandId: string; id: string })
       channel: Channel.nullable().parse(event.channel),
       reasons: fromJson(Strings, event.reasons, "MessageEvent.reasons"),
       detail: event.detail,
+      until: event.until?.toISOString() ?? null,
     })),
   };
 }

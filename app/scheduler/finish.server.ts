@@ -3,7 +3,7 @@
 // suppresses the address, and the message tries its next channel, if it has one).
 import { transact } from "~/db/changes.server";
 import type { Db } from "~/db/client.server";
-import { fromJson, toJson } from "~/lib/json-column";
+import { fromJson } from "~/lib/json-column";
 import { Channel } from "~/lib/vocabulary";
 import { addSuppression } from "~/models/suppression.server";
 import { z } from "zod";
@@ -24,8 +24,8 @@ export async function finish(db: Db, job: Job, result: SendResult, now: number, 
   const first = members[0]!;
   const at = new Date(now);
   const digestNote = job.kind === "digest" ? `in a digest of ${members.length}` : null;
-  const events = (status: string, detail: string | null, reasons: string[] = []) =>
-    ids.map((messageId) => ({ messageId, status, reasons: toJson(reasons), channel: job.channel, detail, at }));
+  const events = (status: string, detail: string | null, until: Date | null = null) =>
+    ids.map((messageId) => ({ messageId, status, reasons: "[]", channel: job.channel, detail, until, at }));
   const done = { leaseOwner: null, leaseUntil: null };
 
   await transact(db, async (tx, record) => {
@@ -55,10 +55,7 @@ export async function finish(db: Db, job: Job, result: SendResult, now: number, 
         data: { status, dueAt: new Date(retryAt), attempts, digestDeliveryId: null, ...done },
       });
       await tx.messageEvent.createMany({
-        data: events(
-          status,
-          `attempt ${attempts} failed (${result.error}); next try at ${new Date(retryAt).toISOString()}`,
-        ),
+        data: events(status, `attempt ${attempts} failed (${result.error})`, new Date(retryAt)),
       });
       return;
     }

@@ -125,6 +125,7 @@ export async function enqueueMessages(
             reasons: toJson(plan.verdict === "deny" ? plan.reasons : plan.decision.reasons),
             channel: plan.channel,
             detail: describeSkipped(plan.skipped),
+            until: plan.verdict === "defer" || plan.verdict === "digest" ? new Date(dueAt(plan, now)) : null,
             at: new Date(now),
           })),
         });

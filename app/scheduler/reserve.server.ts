@@ -38,7 +38,14 @@ function requestOf(message: LeasedMessage, channel: Channel) {
   };
 }
 
-type Event = { messageId: string; status: string; reasons: string[]; channel: string | null; detail: string | null };
+type Event = {
+  messageId: string;
+  status: string;
+  reasons: string[];
+  channel: string | null;
+  detail: string | null;
+  until?: Date;
+};
 
 export async function reserve(
   tx: Tx,
@@ -166,13 +173,25 @@ export async function reserve(
       await settle(
         message,
         { status: "deferred", dueAt: new Date(plan.decision.notBefore!), channel: plan.channel },
-        { status: "deferred", reasons: plan.decision.reasons, channel: plan.channel, detail },
+        {
+          status: "deferred",
+          reasons: plan.decision.reasons,
+          channel: plan.channel,
+          detail,
+          until: new Date(plan.decision.notBefore!),
+        },
       );
     } else if (plan.verdict === "digest") {
       await settle(
         message,
         { status: "digested", dueAt: new Date(plan.decision.digestAt!), channel: plan.channel },
-        { status: "digested", reasons: plan.decision.reasons, channel: plan.channel, detail },
+        {
+          status: "digested",
+          reasons: plan.decision.reasons,
+          channel: plan.channel,
+          detail,
+          until: new Date(plan.decision.digestAt!),
+        },
       );
     } else if (plan.verdict === "deny") {
       await settle(

@@ -102,6 +102,11 @@ describe(`the scheduler (${testProvider})`, () => {
     );
     expect(withdrawn.status).toBe(200);
     const view = await settled(accepted.body.id, "denied");
+    expect(view.history[0]).toMatchObject({
+      status: "deferred",
+      reasons: ["paused"],
+      until: accepted.body.decision.notBefore,
+    });
     expect(view.history.at(-1)).toMatchObject({ status: "denied", reasons: ["topic.unsubscribed"] });
     expect(smtp.messages.some((mail) => mail.to.includes("dana@example.com"))).toBe(false);
     expect(await api.db.delivery.count({ where: { customerId: dana.id } })).toBe(0);
@@ -167,6 +172,7 @@ describe(`the scheduler (${testProvider})`, () => {
     const view = await settled(accepted.body.id, "sent");
     expect(view.history.map((event: { status: string }) => event.status)).toEqual(["queued", "queued", "sent"]);
     expect(view.history[1].detail).toMatch(/attempt 1 failed .*451/);
+    expect(Date.parse(view.history[1].until)).toBeGreaterThan(Date.parse(view.history[1].at) + 10_000);
     // A transactional message has no unsubscribe link.
     const mail = await smtp.waitFor((m) => m.to.includes("greylisted@example.com"));
     expect(mail.headers.has("list-unsubscribe")).toBe(false);
@@ -223,6 +229,8 @@ describe(`the scheduler (${testProvider})`, () => {
     expect(leaMail.headers.get("list-unsubscribe-post")).toBe("List-Unsubscribe=One-Click");
     for (const id of [...ids.kenji!, ...ids.lea!]) {
       const view = await settled(id, "sent");
+      expect(view.history[0]).toMatchObject({ status: "digested", reasons: ["frequency.digest"] });
+      expect(view.history[0].until).toMatch(/T/);
       expect(view.history.at(-1).detail).toBe("in a digest of 2");
     }
     expect(smtp.messages.filter((m) => m.to.includes("kenji@example.com"))).toHaveLength(1);

@@ -106,7 +106,7 @@ describe(`the server (${testProvider})`, () => {
   it("stops cleanly on SIGTERM", async () => {
     const code = await server.stop();
     expect(code).toBe(0);
-    expect(server.output()).toContain("SIGTERM: finishing requests in flight");
+    expect(server.output()).toContain("SIGTERM: finishing requests and sends in flight");
     server = await startServer(env());
   });
 

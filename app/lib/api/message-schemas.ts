@@ -103,7 +103,8 @@ export const MessageEventView = z.object({
   at: z.string(),
   channel: Channel.nullable(),
   reasons: z.array(z.string()),
-  detail: z.string().nullable().describe("Why it failed, when it is retried, or which digest carried it"),
+  detail: z.string().nullable().describe("Why it failed, which channels were passed over, or which digest carried it"),
+  until: z.string().nullable().describe("Deferred: not before; digested: the digest's time; a retry: the next attempt"),
 });
 
 export const MessageView = z.object({

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "MessageEvent" ADD COLUMN "until" DATETIME;
+
