@@ -230,7 +230,9 @@ export class Renderer {
       const topic = brand.topics.get(key);
       return `« ${topic ? topicName(lang, topic) : key} »`;
     });
-    const links = this.links(person, input.deliveryId, { topics: topicKeys, channel: "email" });
+    // A digest's footer names its topics and each entry has its own way out, so it needs no
+    // "why" page (which explains one message).
+    const links = { ...this.links(person, input.deliveryId, { topics: topicKeys, channel: "email" }), why: null };
     const element = createElement(DigestEmail, {
       lang,
       brand: { name: brand.name, primaryColor: brand.primaryColor },

@@ -210,6 +210,7 @@ describe("Renderer", () => {
     expect(mail.text).toMatch(/Un[\s\S]*Premier[\s\S]*Deux[\s\S]*Second/);
     expect(mail.headers["List-Unsubscribe"]).toMatch(/unsubscribe\?token=/);
     expect(mail.html.match(/Ne plus recevoir ce sujet/g)).toHaveLength(2);
+    expect(mail.html).not.toContain("%2Fportal%2Fwhy");
   });
 
   it("tells marketing SMS how to stop them, and not service SMS", () => {
