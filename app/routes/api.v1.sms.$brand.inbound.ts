@@ -4,16 +4,14 @@
 // nothing changes unless the signature is right.
 import type { ActionFunctionArgs, AppLoadContext } from "@remix-run/node";
 import { z } from "zod";
-import type { Db } from "~/db/client.server";
 import { toApiError } from "~/http/decisions.server";
 import { ApiError, errors } from "~/lib/api/errors";
 import { bilingual, format } from "~/lib/bilingual";
 import { RateLimiter } from "~/lib/rate-limit";
 import { parseSmsKeyword } from "~/lib/sms-keywords";
 import { isValidTwilioSignature } from "~/lib/twilio-signature.server";
-import { Locale, LocalizedText, Slug } from "~/lib/vocabulary";
-import { editPreferences } from "~/models/preferences.server";
-import { listTopics } from "~/models/topic.server";
+import { Locale } from "~/lib/vocabulary";
+import { customersWithPhone, findSmsBrand, unsubscribeFromSms } from "~/models/sms-opt-out.server";
 
 // Per client address. Twilio calls from a few addresses for all of a brand's traffic, so the
 // general limit is generous (a campaign can bring a burst of STOPs); refused signatures are
@@ -81,7 +79,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (!fields.success) {
       throw new ApiError(400, "invalid_request", `Not a Twilio SMS: ${fields.error.issues[0]!.message}`);
     }
-    const brand = await findBrand(context.services.db, params.brand);
+    const brand = await findSmsBrand(context.services.db, params.brand);
     if (!brand) throw errors.notFound("brand", `No brand "${params.brand}"`);
     return twiml(await answer(context, brand, fields.data));
   } catch (error) {
@@ -95,7 +93,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 const keywordOf = { STOP: "stop", START: "start", HELP: "help" } as const;
 
-type InboundBrand = NonNullable<Awaited<ReturnType<typeof findBrand>>>;
+type InboundBrand = NonNullable<Awaited<ReturnType<typeof findSmsBrand>>>;
 
 /** What to reply to this message, after doing what it asks; null for no reply. */
 async function answer(context: AppLoadContext, brand: InboundBrand, sms: z.infer<typeof InboundSms>) {
@@ -118,60 +116,6 @@ async function answer(context: AppLoadContext, brand: InboundBrand, sms: z.infer
   // START does not re-subscribe: consent is given per topic and explicitly, and "START" says
   // neither which topics nor that the person read what they would get. The portal asks both.
   return format(text[locale].start, words);
-}
-
-/**
- * Opts the customer out of every topic the brand offers by SMS, but those needed to serve them
- * (transactional), each change a consent event. A row is written even where there was none,
- * so the opt-out is on record for topics they never joined; topics already left are skipped,
- * so a repeated webhook records nothing twice.
- */
-async function unsubscribeFromSms(db: Db, brandId: string, customerId: string): Promise<void> {
-  const topics = (await listTopics(db, brandId)).filter(
-    (topic) => topic.kind !== "transactional" && topic.channels.includes("sms"),
-  );
-  const left = await db.subscription.findMany({
-    where: { brandId, customerId, channel: "sms", status: "unsubscribed" },
-    select: { topicId: true },
-  });
-  const leftIds = new Set(left.map((row) => row.topicId));
-  const pending = topics.filter((topic) => !leftIds.has(topic.id));
-  if (!pending.length) return;
-  await editPreferences(db, { brandId, customerId }, { source: "sms_keyword" }, async (editor) => {
-    for (const topic of pending) await editor.setSubscription({ topic, channel: "sms", status: "unsubscribed" });
-  });
-}
-
-async function findBrand(db: Db, slug: string | undefined) {
-  const parsed = Slug.safeParse(slug);
-  if (!parsed.success) return null;
-  const row = await db.brand.findUnique({
-    where: { slug: parsed.data },
-    select: { id: true, slug: true, name: true, locales: true, smsHelpText: true },
-  });
-  if (!row) return null;
-  return {
-    ...row,
-    locales: readJson(z.array(Locale), row.locales, []),
-    smsHelpText: readJson(LocalizedText, row.smsHelpText, {}),
-  };
-}
-
-/** A brand's JSON column, or `fallback` when it holds something else: a reply must still go. */
-function readJson<T extends z.ZodType>(schema: T, value: string, fallback: z.infer<T>): z.infer<T> {
-  try {
-    return schema.safeParse(JSON.parse(value)).data ?? fallback;
-  } catch {
-    return fallback;
-  }
-}
-
-function customersWithPhone(db: Db, brandId: string, phone: string) {
-  return db.customer.findMany({
-    where: { brandId, phone, erasedAt: null },
-    orderBy: { createdAt: "asc" },
-    select: { id: true, locale: true },
-  });
 }
 
 /** The form-encoded body, every field as sent (the signature covers them all). */
