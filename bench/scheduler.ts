@@ -40,6 +40,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -441,10 +442,32 @@ type IntakeResult = {
   requests: number;
 };
 
-/** Posts the items in batches of 1000 over `connections` concurrent requests. */
+/** One POST over `agent`; the answer's status and text. */
+function post(agent: http.Agent, url: string, headers: Record<string, string>, body: string) {
+  return new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const request = http.request(
+      url,
+      { method: "POST", agent, headers: { ...headers, "Content-Length": Buffer.byteLength(body) }, timeout: 300_000 },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () =>
+          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }),
+        );
+        response.on("error", reject);
+      },
+    );
+    request.on("timeout", () => request.destroy(new Error("no answer in 300 s")));
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+/** Posts the items in batches of 1000 over `connections` concurrent requests, on connections of its own. */
 async function intake(url: string, key: string, items: Item[], connections: number): Promise<IntakeResult> {
   const statuses: Record<string, number> = {};
   const batches = Math.ceil(items.length / BATCH);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   let next = 0;
   const started = clock();
   const lane = async () => {
@@ -452,14 +475,16 @@ async function intake(url: string, key: string, items: Item[], connections: numb
       const index = next++;
       const body = JSON.stringify({ items: items.slice(index * BATCH, (index + 1) * BATCH).map((item) => item.body) });
       for (let attempt = 1; ; attempt++) {
-        const response = await fetch(`${url}/api/v1/messages/batch`, {
-          method: "POST",
-          headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+        const response = await post(
+          agent,
+          `${url}/api/v1/messages/batch`,
+          { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
           body,
-          signal: AbortSignal.timeout(120_000),
+        ).catch((error: Error) => {
+          throw new Error(`intake batch ${index}: ${error.message}`, { cause: error });
         });
-        const text = await response.text();
-        if (response.ok) {
+        const { text } = response;
+        if (response.status === 200) {
           for (const result of (JSON.parse(text) as { results: { status: string | number }[] }).results) {
             const status = typeof result.status === "number" ? `HTTP ${result.status}` : result.status;
             statuses[status] = (statuses[status] ?? 0) + 1;
@@ -475,7 +500,11 @@ async function intake(url: string, key: string, items: Item[], connections: numb
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(connections, batches) }, lane));
+  try {
+    await Promise.all(Array.from({ length: Math.min(connections, batches) }, lane));
+  } finally {
+    agent.destroy();
+  }
   const ended = clock();
   return { statuses, ms: ended - started, startedAt: started, endedAt: ended, requests: batches };
 }
@@ -681,6 +710,8 @@ function summariseProfile(file: string): string[] {
 // The run
 
 const children: { kill(): void }[] = [];
+/** The server while it runs, for its output if the run fails. */
+let liveServer: RunningServer | null = null;
 let database: Database | null = null;
 // The whole run is bounded: past the timeout, everything this run started is stopped.
 const watchdog = setTimeout(() => {
@@ -751,6 +782,7 @@ async function main(): Promise<void> {
       nodeArgs,
     );
     children.push(server.child);
+    liveServer = server;
     const { samples, count: calibration } = await calibrate(sink, server.url, key);
     const meanSize = samples.reduce((sum, sample) => sum + sample.html.length + sample.text.length, 0) / samples.length;
     notes.push(
@@ -995,6 +1027,12 @@ try {
   await main();
 } catch (error) {
   console.error(`bench:scheduler failed: ${(error as Error).stack ?? error}`);
+  const server = liveServer as RunningServer | null;
+  if (server) {
+    console.error(
+      `the server ${server.child.exitCode === null ? "was still running" : `had exited with ${server.child.exitCode}`}; its output ends:\n${server.output().slice(-3000)}`,
+    );
+  }
   for (const child of children) child.kill();
   await (database as Database | null)?.drop().catch(() => {});
   process.exit(1);

@@ -2,7 +2,8 @@
 // the API's schemas (and the OpenAPI document) can use them without loading React Email.
 import { z } from "zod";
 
-const Url = z
+/** An absolute http(s) link, as templates and message content take them. */
+export const HttpUrl = z
   .url({ error: "must be an absolute http(s) URL" })
   .max(2000)
   .refine((url) => /^https?:\/\//.test(url), "must be an http or https URL");
@@ -12,7 +13,7 @@ export const Notification = z
     title: z.string().trim().min(1).max(200),
     body: z.string().trim().min(1).max(20_000).describe("Paragraphs separated by blank lines"),
     actionLabel: z.string().trim().min(1).max(60).optional(),
-    actionUrl: Url.optional(),
+    actionUrl: HttpUrl.optional(),
   })
   .strict()
   .refine((data) => !data.actionLabel === !data.actionUrl, {
@@ -31,8 +32,8 @@ export const PriceDrop = z
       .string()
       .regex(/^[A-Z]{3}$/, "must be an ISO 4217 code, e.g. EUR")
       .default("EUR"),
-    url: Url,
-    imageUrl: Url.optional(),
+    url: HttpUrl,
+    imageUrl: HttpUrl.optional(),
   })
   .strict()
   .refine((data) => data.newPrice < data.oldPrice, { message: "must be below oldPrice", path: ["newPrice"] });

@@ -6,10 +6,10 @@
 // customer take turns, in this process and across processes, on SQLite and PostgreSQL alike.
 // Its new value also says whether this process's cached history is complete (it is when the
 // value is exactly one past the cached one); otherwise the sends are re-read inside the lock.
-import crypto from "node:crypto";
 import { transact } from "~/db/changes.server";
 import type { Db } from "~/db/client.server";
 import { isUniqueViolation } from "~/db/errors";
+import { findStoredAnswer, replayOf, type Idempotency, type StoredAnswer } from "./idempotency.server";
 import { ApiError, errors } from "~/lib/api/errors";
 import type { DecisionRequest, DecisionResponse } from "~/lib/api/schemas";
 import { decide, type Decision, type DecisionInput } from "~/policy";
@@ -17,18 +17,14 @@ import { WEEK } from "~/policy/time";
 import { loadCampaigns, loadRecentSends, type BrandEntry, type CustomerEntry } from "./snapshot-load.server";
 import type { SnapshotStore } from "./snapshot.server";
 
+export { requestHash, type Idempotency } from "./idempotency.server";
+
 export type Outcome = { ok: true; body: DecisionResponse } | { ok: false; error: ApiError };
-export type Idempotency = { key: string; requestHash: string };
 /** A request to decide, or the validation error that stands in its place in a batch. */
 export type Item = DecisionRequest | ApiError;
 export type Shape = "single" | "batch";
-type StoredAnswer = { requestHash: string; status: number; body: string };
 type Committed =
   { kind: "replay"; previous: StoredAnswer } | { kind: "done"; outcomes: Outcome[]; fresh: Map<string, CustomerEntry> };
-
-export function requestHash(method: string, path: string, body: string): string {
-  return crypto.createHash("sha256").update(`${method} ${path}\n${body}`).digest("hex");
-}
 
 function toResponse(decision: Decision, committed: boolean): DecisionResponse {
   return {
@@ -141,10 +137,7 @@ export class DecisionService {
     try {
       const result = await transact(this.db, async (tx, record): Promise<Committed> => {
         if (idempotency) {
-          const previous = await tx.idempotencyRecord.findUnique({
-            where: { brandId_key: { brandId: brand.id, key: idempotency.key } },
-            select: { requestHash: true, status: true, body: true },
-          });
+          const previous = await findStoredAnswer(tx, brand.id, idempotency.key);
           if (previous) return { kind: "replay", previous };
         }
         const fresh = new Map<string, CustomerEntry>();
@@ -214,27 +207,17 @@ export class DecisionService {
         }
         return { kind: "done", outcomes, fresh };
       });
-      if (result.kind === "replay") return this.replay(result.previous, idempotency!);
+      if (result.kind === "replay") return replayOf(result.previous, idempotency!);
       for (const entry of result.fresh.values()) this.store.remember(entry);
       return result.outcomes;
     } catch (error) {
       // The same key used at the same moment: the other request won; answer as it did.
       if (idempotency && isUniqueViolation(error)) {
-        const previous = await this.db.idempotencyRecord.findUnique({
-          where: { brandId_key: { brandId: brand.id, key: idempotency.key } },
-          select: { requestHash: true, status: true, body: true },
-        });
-        if (previous) return this.replay(previous, idempotency);
+        const previous = await findStoredAnswer(this.db, brand.id, idempotency.key);
+        if (previous) return replayOf(previous, idempotency);
       }
       throw error;
     }
-  }
-
-  private replay(previous: StoredAnswer, idempotency: Idempotency) {
-    if (previous.requestHash !== idempotency.requestHash) {
-      throw errors.conflict("This Idempotency-Key was already used with a different request");
-    }
-    return { replay: { status: previous.status, body: previous.body } };
   }
 }
 

@@ -6,7 +6,8 @@ import crypto from "node:crypto";
 import { transact } from "~/db/changes.server";
 import type { Db } from "~/db/client.server";
 import { isUniqueViolation } from "~/db/errors";
-import { prepare, requestHash, type Idempotency } from "~/decisions/service.server";
+import { findStoredAnswer, replayOf, type Idempotency } from "~/decisions/idempotency.server";
+import { prepare } from "~/decisions/service.server";
 import type { CustomerEntry } from "~/decisions/snapshot-load.server";
 import type { SnapshotStore } from "~/decisions/snapshot.server";
 import { ApiError, errors } from "~/lib/api/errors";
@@ -19,8 +20,6 @@ import { wakeWorkers } from "./wake.server";
 
 export type Intake = { ok: true; body: MessageAccepted } | { ok: false; error: ApiError };
 export type IntakeItem = MessageRequest | ApiError;
-
-export { requestHash };
 
 const statusOf = { send: "queued", defer: "deferred", digest: "digested", deny: "denied" } as const;
 
@@ -91,10 +90,7 @@ export async function enqueueMessages(
   try {
     const replay = await transact(db, async (tx) => {
       if (idempotency) {
-        const previous = await tx.idempotencyRecord.findUnique({
-          where: { brandId_key: { brandId, key: idempotency.key } },
-          select: { requestHash: true, status: true, body: true },
-        });
+        const previous = await findStoredAnswer(tx, brandId, idempotency.key);
         if (previous) return previous;
       }
       if (rows.length) {
@@ -150,10 +146,7 @@ export async function enqueueMessages(
     // Another request with the same key won the race, or the key's record was pruned but the
     // message it created remains: answer as the first request did.
     if (idempotency && isUniqueViolation(error)) {
-      const previous = await db.idempotencyRecord.findUnique({
-        where: { brandId_key: { brandId, key: idempotency.key } },
-        select: { requestHash: true, status: true, body: true },
-      });
+      const previous = await findStoredAnswer(db, brandId, idempotency.key);
       if (previous) return replayOf(previous, idempotency);
       const message = await db.message.findUnique({
         where: { brandId_idempotencyKey: { brandId, idempotencyKey: idempotency.key } },
@@ -165,13 +158,6 @@ export async function enqueueMessages(
   }
   if (rows.some((row) => row.plan.verdict === "send")) wakeWorkers();
   return outcomes;
-}
-
-function replayOf(previous: { requestHash: string; status: number; body: string }, idempotency: Idempotency) {
-  if (previous.requestHash !== idempotency.requestHash) {
-    throw errors.conflict("This Idempotency-Key was already used with a different request");
-  }
-  return { replay: { status: previous.status, body: previous.body } };
 }
 
 export function intakeBody(outcome: Intake): unknown {

@@ -39,7 +39,9 @@ describe("links in a scheduled email", () => {
       customer: "amelie",
       topic: "news",
       channel: "email",
-      content: { template: { name: "notification", data: { title: "La collection d'hiver", body: "Elle est arrivée." } } },
+      content: {
+        template: { name: "notification", data: { title: "La collection d'hiver", body: "Elle est arrivée." } },
+      },
     });
     const context = await browser.newContext({ locale: "fr-FR" });
     const page = await context.newPage();
@@ -66,7 +68,12 @@ describe("links in a scheduled email", () => {
   });
 
   it("leaves every topic of a digest from its link", async () => {
-    const bob = await shop.customer("bob", { subscribe: [["weekly", "email"], ["news", "email", "daily"]] });
+    const bob = await shop.customer("bob", {
+      subscribe: [
+        ["weekly", "email"],
+        ["news", "email", "daily"],
+      ],
+    });
     for (const topic of ["weekly", "news"]) {
       const response = await api.call(
         "POST",

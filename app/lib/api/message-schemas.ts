@@ -2,17 +2,12 @@
 // status history. Content is checked here, channel by channel, so the worker never holds a
 // message it cannot render: every channel the message may use needs a template or its own text.
 import { z } from "zod";
-import { templateData, templateNames } from "../../../emails/template-data";
+import { HttpUrl, templateData, templateNames } from "../../../emails/template-data";
 import { Channel } from "../vocabulary";
 import { DecisionRequest, DecisionResponse } from "./schemas";
 
 const Text = (max: number) =>
   z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
-const Link = z
-  .url({ error: "must be an absolute http(s) URL" })
-  .max(2000)
-  .refine((url) => /^https?:\/\//.test(url), "must be an http or https URL");
-
 export const MessageContent = z
   .object({
     template: z
@@ -32,11 +27,11 @@ export const MessageContent = z
       .strict()
       .optional(),
     push: z
-      .object({ title: Text(100), text: Text(300), url: Link.optional() })
+      .object({ title: Text(100), text: Text(300), url: HttpUrl.optional() })
       .strict()
       .optional(),
     inApp: z
-      .object({ title: Text(200), text: Text(2000), url: Link.optional() })
+      .object({ title: Text(200), text: Text(2000), url: HttpUrl.optional() })
       .strict()
       .optional(),
   })
