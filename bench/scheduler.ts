@@ -35,9 +35,11 @@
 //
 // Arguments: --messages N (100000), --customers N (10000), --concurrency N (16), --postgresql
 // (or BENCH_DATABASE=postgresql), --unique N (min(10000, messages); 0 skips), --no-digest,
+// --worker-process (the worker alone in `node build/index.js worker`, the web server with
+// WORKER=false, instead of the worker inside the web process),
 // --profile (the server runs with --cpu-prof; a summary is printed), --timeout MINUTES (120: the
 // whole run is stopped past it; each wait also gives up after 60 s without a new email). Environment: INTAKE_CONNECTIONS (4), TEST_POSTGRES_URL.
-import { fork, type ChildProcess } from "node:child_process";
+import { fork, spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
@@ -69,6 +71,7 @@ const { values: args } = parseArgs({
     unique: { type: "string" },
     "no-digest": { type: "boolean", default: false },
     profile: { type: "boolean", default: false },
+    "worker-process": { type: "boolean", default: false },
     timeout: { type: "string", default: "120" },
   },
 });
@@ -86,6 +89,8 @@ const CONCURRENCY = whole("concurrency", args.concurrency!, 1);
 const UNIQUE = whole("unique", args.unique ?? String(Math.min(10_000, MESSAGES)), 0);
 const TIMEOUT_MINUTES = whole("timeout", args.timeout!, 1);
 const PROVIDER: "sqlite" | "postgresql" = args.postgresql ? "postgresql" : "sqlite";
+/** The worker in a process of its own (`node build/index.js worker`, WORKER=false on the web server). */
+const WORKER_PROCESS = args["worker-process"]!;
 const INTAKE_CONNECTIONS = whole("INTAKE_CONNECTIONS", process.env.INTAKE_CONNECTIONS ?? "4", 1);
 const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 /** What Mesure's email adapter opens (app/scheduler/channels/registry.server.ts). */
@@ -181,25 +186,39 @@ function machineBusyMs(): number {
   return busy * 10;
 }
 
-type Snapshot = { at: number; bench: number; sink: number; server: number; machine: number };
+/** The lone worker process, with --worker-process. */
+let workerChild: ChildProcess | null = null;
+
+type Snapshot = { at: number; bench: number; sink: number; server: number; worker: number; machine: number };
 function snapshot(sink: Sink, server: RunningServer | null): Snapshot {
   return {
     at: clock(),
     bench: proc(process.pid).cpuMs,
     sink: proc(sink.child.pid).cpuMs,
-    server: server ? proc(server.child.pid).cpuMs : 0,
+    // NaN where the process is not running: shown as "-".
+    server: server && server.child.exitCode === null ? proc(server.child.pid).cpuMs : NaN,
+    worker: workerChild && workerChild.exitCode === null ? proc(workerChild.pid).cpuMs : NaN,
     machine: machineBusyMs(),
   };
 }
 
-type CpuRow = { phase: string; wall: number; bench: number; sink: number; server: number; others: number };
+type CpuRow = {
+  phase: string;
+  wall: number;
+  bench: number;
+  sink: number;
+  server: number;
+  worker: number;
+  others: number;
+};
 const cpuRows: CpuRow[] = [];
 function cpuSince(phase: string, from: Snapshot, to: Snapshot): void {
   const bench = to.bench - from.bench;
   const sink = to.sink - from.sink;
   const server = to.server - from.server;
-  const others = Math.max(0, to.machine - from.machine - bench - sink - server);
-  cpuRows.push({ phase, wall: to.at - from.at, bench, sink, server, others });
+  const worker = to.worker - from.worker;
+  const others = Math.max(0, to.machine - from.machine - bench - sink - (server || 0) - (worker || 0));
+  cpuRows.push({ phase, wall: to.at - from.at, bench, sink, server, worker, others });
 }
 
 /** Waits until the sink has received `target` messages since its last reset, or stalls. */
@@ -652,6 +671,8 @@ function summariseProfile(file: string): string[] {
   const where = (url: string) => {
     if (!url) return "";
     if (url.includes("/build/index.js")) return "app";
+    // The only WebAssembly the server loads: Prisma's query compiler (engineType "client").
+    if (url.startsWith("wasm://")) return "wasm: Prisma query compiler";
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
     if (pkg) return pkg;
     if (url.startsWith("node:")) return url;
@@ -737,6 +758,40 @@ function ensureBuild(): string {
   return "rebuilt";
 }
 
+/** `node build/index.js worker` with the server's environment (and WORKER_CONCURRENCY), once it has started. */
+async function startLoneWorker(env: Record<string, string>, nodeArgs: string[]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(projectRoot, "build/index.js"), "worker"], {
+    cwd: projectRoot,
+    env: { ...process.env, NODE_ENV: "production", ...env, WORKER: "true" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let output = "";
+  const started = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the worker did not start in 60 s:\n${output}`)), 60_000);
+    const read = (chunk: Buffer) => {
+      output += chunk;
+      if (/worker \S+ started/.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on("data", read);
+    child.stderr!.on("data", read);
+    child.once("exit", (code) => reject(new Error(`the worker exited with ${code}:\n${output}`)));
+  });
+  await started;
+  return child;
+}
+
+async function stopLoneWorker(): Promise<void> {
+  const child = workerChild;
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
+
 const notes: string[] = [];
 const lines: [string, string][] = [];
 const checks: string[] = [];
@@ -764,25 +819,23 @@ async function main(): Promise<void> {
     );
     const profileDir = path.join(database.dir, "profile");
     const nodeArgs = args.profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
-    server = await startServer(
-      {
-        DATABASE_URL: database.url,
-        DATA_DIR: database.dir,
-        SEED_DEMO: "false",
-        MESURE_SECRET: SECRET,
-        SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
-        WORKER: "true",
-        WORKER_CONCURRENCY: String(CONCURRENCY),
-        API_RATE_LIMIT: "10000000",
-        // startServer waits for the "listening on" line, which is logged at info level; nothing
-        // is logged per message or per request at info, so this costs the run nothing.
-        LOG_LEVEL: "info",
-      },
-      60_000,
-      nodeArgs,
-    );
+    const serverEnv = {
+      DATABASE_URL: database.url,
+      DATA_DIR: database.dir,
+      SEED_DEMO: "false",
+      MESURE_SECRET: SECRET,
+      SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
+      WORKER: WORKER_PROCESS ? "false" : "true",
+      WORKER_CONCURRENCY: String(CONCURRENCY),
+      API_RATE_LIMIT: "10000000",
+      // startServer waits for the "listening on" line, which is logged at info level; nothing
+      // is logged per message or per request at info, so this costs the run nothing.
+      LOG_LEVEL: "info",
+    };
+    server = await startServer(serverEnv, 60_000, nodeArgs);
     children.push(server.child);
     liveServer = server;
+    if (WORKER_PROCESS) workerChild = await startLoneWorker(serverEnv, nodeArgs);
     const { samples, count: calibration } = await calibrate(sink, server.url, key);
     const meanSize = samples.reduce((sum, sample) => sum + sample.html.length + sample.text.length, 0) / samples.length;
     notes.push(
@@ -896,6 +949,8 @@ async function main(): Promise<void> {
     // Baseline, last.
     progress("baseline, again at the end…");
     const serverPeak = proc(server.child.pid).peakRssMb;
+    const workerPeak = workerChild ? proc(workerChild.pid).peakRssMb : NaN;
+    await stopLoneWorker();
     await server.stop();
     const serverStopped = server;
     server = null;
@@ -946,9 +1001,10 @@ async function main(): Promise<void> {
     }
     lines.push(
       [
-        "peak RSS (VmHWM): Mesure server, after the instant phase / at the end",
+        `peak RSS (VmHWM): Mesure server${WORKER_PROCESS ? " (web, no worker)" : " (web + worker)"}, after the instant phase / at the end`,
         `${fmt(serverAfterInstant)} / ${fmt(serverPeak)} MB`,
       ],
+      ["peak RSS (VmHWM): Mesure worker process", WORKER_PROCESS ? `${fmt(workerPeak)} MB` : "- (inside the server)"],
       [
         "peak RSS (VmHWM): this process (load generator, baseline's nodemailer)",
         `${fmt(proc(process.pid).peakRssMb)} MB`,
@@ -1008,13 +1064,15 @@ async function main(): Promise<void> {
       const files = fs.existsSync(profileDir)
         ? fs.readdirSync(profileDir).filter((file) => file.endsWith(".cpuprofile"))
         : [];
-      const kept = path.join(os.tmpdir(), `mesure-scheduler-${Date.now()}.cpuprofile`);
-      if (files[0]) {
-        fs.copyFileSync(path.join(profileDir, files[0]), kept);
+      for (const file of files) {
+        const kept = path.join(os.tmpdir(), `mesure-scheduler-${Date.now()}-${file}`);
+        fs.copyFileSync(path.join(profileDir, file), kept);
         notes.push(...summariseProfile(kept));
-      } else notes.push(`no profile written (server exit: ${serverStopped.output().slice(-500)})`);
+      }
+      if (!files.length) notes.push(`no profile written (server exit: ${serverStopped.output().slice(-500)})`);
     }
   } finally {
+    await stopLoneWorker();
     if (server) await server.stop();
     await opened.close();
     sink.stop();
@@ -1041,7 +1099,8 @@ try {
 const cores = os.cpus().length;
 console.log(
   `\nMesure scheduler benchmark: ${PROVIDER}, ${cores} cores (${os.cpus()[0]?.model.trim()}), node ${process.version}, ` +
-    `${fmt(MESSAGES)} messages, ${fmt(CUSTOMERS)} customers, WORKER_CONCURRENCY ${CONCURRENCY}, ${SMTP_CONNECTIONS} SMTP connections each side\n`,
+    `${fmt(MESSAGES)} messages, ${fmt(CUSTOMERS)} customers, WORKER_CONCURRENCY ${CONCURRENCY}, ${SMTP_CONNECTIONS} SMTP connections each side, ` +
+    `worker ${WORKER_PROCESS ? "in its own process" : "inside the web process"}\n`,
 );
 console.log("| measure | value |\n| --- | ---: |");
 for (const [what, value] of lines) console.log(`| ${what} | ${value} |`);
@@ -1049,12 +1108,12 @@ console.log(
   `\nHow the processes shared the ${cores} cores (CPU time / wall time; ${cores * 100} % is the whole machine):\n`,
 );
 console.log(
-  "| phase | wall | Mesure server | sink | this process | other processes | machine |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  "| phase | wall | Mesure server | Mesure worker | sink | this process | other processes | machine |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
 );
 for (const row of cpuRows) {
-  const share = (ms: number) => `${((ms / row.wall) * 100).toFixed(0)} %`;
+  const share = (ms: number) => (Number.isNaN(ms) ? "-" : `${((ms / row.wall) * 100).toFixed(0)} %`);
   console.log(
-    `| ${row.phase} | ${seconds(row.wall)} | ${row.server ? share(row.server) : "-"} | ${share(row.sink)} | ${share(row.bench)} | ${share(row.others)} | ${share(row.server + row.sink + row.bench + row.others)} |`,
+    `| ${row.phase} | ${seconds(row.wall)} | ${share(row.server)} | ${WORKER_PROCESS ? share(row.worker) : "(in server)"} | ${share(row.sink)} | ${share(row.bench)} | ${share(row.others)} | ${share((row.server || 0) + (row.worker || 0) + row.sink + row.bench + row.others)} |`,
   );
 }
 console.log(

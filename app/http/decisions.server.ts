@@ -41,7 +41,7 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (
-    /ECONNREFUSED|ETIMEDOUT|Connection terminated|database .* does not exist|SQLITE_BUSY|Transaction API error|Unable to start a transaction/i.test(
+    /ECONNREFUSED|ETIMEDOUT|Connection terminated|database .* does not exist|SQLITE_BUSY|Operation has timed out|Transaction API error|Unable to start a transaction/i.test(
       message,
     )
   ) {
