@@ -3,6 +3,7 @@
 // worker never meets it. Each template also gives the short form (title, text, link) used for
 // SMS, push, the in-app inbox and digest entries.
 import { Button, Heading, Img, Text } from "@react-email/components";
+import type { ReactElement } from "react";
 import type { z } from "zod";
 import { MessageFrame, type FrameProps } from "./message-frame";
 import { buttonStyle, paragraph } from "./layout";
@@ -88,3 +89,31 @@ export const templates = {
     },
   },
 } as const;
+
+type Template<D> = {
+  data: z.ZodType<D>;
+  subject: (lang: "fr" | "en", data: D) => string;
+  short: (lang: "fr" | "en", data: D) => Short;
+  render: (frame: Frame, data: D) => ReactElement;
+};
+
+/** A template with its data parsed (defaults applied): what the scheduler renders from. */
+export type PreparedTemplate = {
+  subject: (lang: "fr" | "en") => string;
+  short: (lang: "fr" | "en") => Short;
+  render: (frame: Frame) => ReactElement;
+};
+
+function prepare<D>(template: Template<D>, raw: unknown): PreparedTemplate {
+  const data = template.data.parse(raw);
+  return {
+    subject: (lang) => template.subject(lang, data),
+    short: (lang) => template.short(lang, data),
+    render: (frame) => template.render(frame, data),
+  };
+}
+
+export function prepareTemplate(name: keyof typeof templates, raw: unknown): PreparedTemplate {
+  // One line per template: TypeScript cannot pair a name with its own data type through an index.
+  return name === "price-drop" ? prepare(templates["price-drop"], raw) : prepare(templates.notification, raw);
+}

@@ -8,7 +8,7 @@ import { render } from "@react-email/render";
 import { createElement, type ReactElement } from "react";
 import DigestEmail, { digestSubject, type DigestEntry } from "../../emails/digest";
 import { MessageFrame } from "../../emails/message-frame";
-import { templates } from "../../emails/templates";
+import { prepareTemplate } from "../../emails/templates";
 import { paragraph } from "../../emails/layout";
 import { Heading, Text } from "@react-email/components";
 import { channelName, topicName } from "~/components/portal/words";
@@ -194,8 +194,9 @@ export class Renderer {
           ),
         };
       }
-      const { name: template, data } = content.template!;
-      return renderTemplate(template, lang, frame, data);
+      // The data was checked at intake; preparing parses it again to apply the template's defaults.
+      const template = prepareTemplate(content.template!.name, content.template!.data);
+      return { subject: template.subject(lang), element: template.render(frame) };
     });
     return this.personalise(
       rendered,
@@ -276,21 +277,6 @@ export class Renderer {
   }
 }
 
-function renderTemplate(
-  name: keyof typeof templates,
-  lang: Locale,
-  frame: Parameters<(typeof templates)[keyof typeof templates]["render"]>[0],
-  raw: unknown,
-): { subject: string; element: ReactElement } {
-  // The data was checked at intake; parsing again applies the template's defaults.
-  if (name === "price-drop") {
-    const data = templates[name].data.parse(raw);
-    return { subject: templates[name].subject(lang, data), element: templates[name].render(frame, data) };
-  }
-  const data = templates[name].data.parse(raw);
-  return { subject: templates[name].subject(lang, data), element: templates[name].render(frame, data) };
-}
-
 const channelKey = { email: "email", sms: "sms", push: "push", in_app: "inApp" } as const;
 
 /** A message's short form on a channel: its own text for that channel, else the template's. */
@@ -300,10 +286,7 @@ export function shortOf(content: MessageContent, channel: Channel, lang: Locale)
   if (own && "subject" in own) return { title: own.subject, text: own.text.replace(/\s+/g, " "), url: null };
   if (own) return { title: "", text: own.text, url: null };
   if (content.template) {
-    const { name, data } = content.template;
-    return name === "price-drop"
-      ? templates[name].short(lang, templates[name].data.parse(data))
-      : templates[name].short(lang, templates[name].data.parse(data));
+    return prepareTemplate(content.template.name, content.template.data).short(lang);
   }
   // Intake refuses a message with no content for a channel it may use; an email's text serves.
   if (content.email) return { title: content.email.subject, text: content.email.text.replace(/\s+/g, " "), url: null };
