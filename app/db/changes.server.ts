@@ -26,9 +26,11 @@ export async function transact<T>(db: Db, work: (tx: Tx, record: Recorder) => Pr
       const record: Recorder = async (change) => {
         if (changes.some((seen) => seen.scope === change.scope && seen.subjectId === change.subjectId)) return;
         changes.push({ ...change, origin: processOrigin });
-        await tx.changeLog.create({ data: { ...change, origin: processOrigin }, select: { id: true } });
       };
-      return work(tx, record);
+      const result = await work(tx, record);
+      // One insert for all of them, still inside the transaction that made them.
+      if (changes.length) await tx.changeLog.createMany({ data: changes });
+      return result;
     },
     // Commits queue behind each other's locks; give them time rather than fail under load.
     { maxWait: 15_000, timeout: 15_000 },

@@ -2,7 +2,7 @@
 // released and the message waits with backoff); or failed for good (a hard bounce or complaint
 // suppresses the address, and the message tries its next channel, if it has one).
 import { transact } from "~/db/changes.server";
-import type { Db } from "~/db/client.server";
+import type { Db, Prisma, Tx } from "~/db/client.server";
 import { fromJson } from "~/lib/json-column";
 import { Channel } from "~/lib/vocabulary";
 import { addSuppression } from "~/models/suppression.server";
@@ -17,31 +17,54 @@ function membersOf(job: Job) {
   return job.kind === "single" ? [job.message] : job.members;
 }
 
-/** Returns the customer whose sends changed, so the caller can refresh its snapshot. */
+export type Sent = { job: Job; providerId: string };
+
+/**
+ * Records deliveries the channels took, many at once: one transaction for a round's successes
+ * instead of one per message (the worker flushes them every WORKER_CONCURRENCY sends).
+ */
+export async function recordSent(db: Db, sent: Sent[], now: number): Promise<void> {
+  if (sent.length) await transact(db, (tx) => recordSentIn(tx, sent, now));
+}
+
+async function recordSentIn(tx: Tx, sent: Sent[], now: number): Promise<void> {
+  const at = new Date(now);
+  const byChannel = new Map<string, string[]>();
+  const events: Prisma.MessageEventCreateManyInput[] = [];
+  for (const { job, providerId } of sent) {
+    await tx.delivery.update({
+      where: { id: job.deliveryId },
+      data: { status: "sent", providerId },
+      select: { id: true },
+    });
+    const members = membersOf(job);
+    byChannel.set(job.channel, [...(byChannel.get(job.channel) ?? []), ...members.map((member) => member.id)]);
+    const detail = job.kind === "digest" ? `in a digest of ${members.length}` : null;
+    for (const member of members) {
+      events.push({ messageId: member.id, status: "sent", reasons: "[]", channel: job.channel, detail, at });
+    }
+  }
+  for (const [channel, ids] of byChannel) {
+    await tx.message.updateMany({
+      where: { id: { in: ids } },
+      data: { status: "sent", channel, leaseOwner: null, leaseUntil: null },
+    });
+  }
+  await tx.messageEvent.createMany({ data: events });
+}
+
+/** Records what became of one delivery the channel answered. */
 export async function finish(db: Db, job: Job, result: SendResult, now: number, random = Math.random()): Promise<void> {
   const members = membersOf(job);
   const ids = members.map((member) => member.id);
   const first = members[0]!;
   const at = new Date(now);
-  const digestNote = job.kind === "digest" ? `in a digest of ${members.length}` : null;
   const events = (status: string, detail: string | null, until: Date | null = null) =>
     ids.map((messageId) => ({ messageId, status, reasons: "[]", channel: job.channel, detail, until, at }));
   const done = { leaseOwner: null, leaseUntil: null };
 
   await transact(db, async (tx, record) => {
-    if (result.ok) {
-      await tx.delivery.update({
-        where: { id: job.deliveryId },
-        data: { status: "sent", providerId: result.providerId },
-        select: { id: true },
-      });
-      await tx.message.updateMany({
-        where: { id: { in: ids } },
-        data: { status: "sent", channel: job.channel, ...done },
-      });
-      await tx.messageEvent.createMany({ data: events("sent", digestNote) });
-      return;
-    }
+    if (result.ok) return recordSentIn(tx, [{ job, providerId: result.providerId }], now);
     // A failed delivery no longer counts against the caps.
     await record({ brandId: first.brandId, scope: "sends", subjectId: first.customerId });
     const attempts = Math.max(...members.map((member) => member.attempts)) + 1;

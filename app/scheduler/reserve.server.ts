@@ -4,9 +4,10 @@
 // afresh from the database (never a cached copy: a consent withdrawn a moment ago must win),
 // decide every message again, and reserve a delivery for each one that may go now. The caps
 // count reserved deliveries, so concurrent workers can never exceed them.
+import crypto from "node:crypto";
 import { z } from "zod";
 import type { Recorder } from "~/db/changes.server";
-import type { Tx } from "~/db/client.server";
+import type { Prisma, Tx } from "~/db/client.server";
 import { prepare } from "~/decisions/service.server";
 import { loadCustomers, type BrandEntry, type CustomerEntry } from "~/decisions/snapshot-load.server";
 import { ApiError } from "~/lib/api/errors";
@@ -97,27 +98,30 @@ export async function reserve(
     });
     events.push({ messageId: message.id, ...event });
   };
+  // Reservations and the messages they carry are written together at the end, a statement
+  // each, rather than one per message: Prisma's per-query cost dominates the worker's time.
+  const deliveries: Prisma.DeliveryCreateManyInput[] = [];
+  const sending = new Map<Channel, string[]>();
   const reserveDelivery = async (entry: CustomerEntry, message: LeasedMessage | null, channel: Channel, items = 1) => {
     const priority = message ? Priority.parse(message.priority) : "low";
-    const delivery = await tx.delivery.create({
-      data: {
-        brandId: brand.id,
-        customerId: entry.id,
-        messageId: message?.id ?? null,
-        topicKey: message?.topic.key ?? "digest",
-        channel,
-        priority,
-        campaign: message?.campaign ?? null,
-        status: "sending",
-        items,
-        sentAt: at,
-      },
-      select: { id: true },
+    const id = crypto.randomUUID();
+    deliveries.push({
+      id,
+      brandId: brand.id,
+      customerId: entry.id,
+      messageId: message?.id ?? null,
+      topicKey: message?.topic.key ?? "digest",
+      channel,
+      priority,
+      campaign: message?.campaign ?? null,
+      status: "sending",
+      items,
+      sentAt: at,
     });
     entry.recentSends.push({ at: now, channel, priority });
     if (message?.campaign) entry.campaigns.add(message.campaign);
     await record({ brandId: brand.id, scope: "sends", subjectId: entry.id });
-    return delivery.id;
+    return id;
   };
 
   // Instant messages (queued, and deferred ones whose time has come).
@@ -163,11 +167,7 @@ export async function reserve(
     const detail = describeSkipped(plan.skipped);
     if (plan.verdict === "send") {
       const deliveryId = await reserveDelivery(entry, message, plan.channel);
-      await tx.message.update({
-        where: { id: message.id },
-        data: { status: "sending", channel: plan.channel, leaseUntil: new Date(input.leaseUntil) },
-        select: { id: true },
-      });
+      sending.set(plan.channel, [...(sending.get(plan.channel) ?? []), message.id]);
       jobs.push({ kind: "single", deliveryId, channel: plan.channel, message: { ...message, channel: plan.channel } });
     } else if (plan.verdict === "defer") {
       await settle(
@@ -267,6 +267,13 @@ export async function reserve(
     }
   }
 
+  if (deliveries.length) await tx.delivery.createMany({ data: deliveries });
+  for (const [channel, ids] of sending) {
+    await tx.message.updateMany({
+      where: { id: { in: ids } },
+      data: { status: "sending", channel, leaseUntil: new Date(input.leaseUntil) },
+    });
+  }
   if (events.length) {
     await tx.messageEvent.createMany({
       data: events.map((event) => ({ ...event, reasons: toJson(event.reasons), at })),

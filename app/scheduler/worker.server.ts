@@ -12,7 +12,7 @@ import type { SnapshotStore } from "~/decisions/snapshot.server";
 import type { Channel } from "~/lib/vocabulary";
 import { log } from "~/lib/log.server";
 import type { ChannelAdapter, ChannelJob, SendResult } from "./channels/types";
-import { finish } from "./finish.server";
+import { finish, recordSent, type Sent } from "./finish.server";
 import { leaseDue, leasedSelect, releaseLeases, type LeasedMessage } from "./lease.server";
 import type { Renderer } from "./render.server";
 import { reserve, type Job } from "./reserve.server";
@@ -37,6 +37,8 @@ export class Worker {
   readonly id = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString("hex")}`;
   private running = false;
   private loop: Promise<void> | null = null;
+  /** Deliveries the channels took, not yet recorded. */
+  private readonly sent: Sent[] = [];
   private wakeUp: (() => void) | null = null;
   private unsubscribe: (() => void) | null = null;
   /** Counts what this worker did, for logs and tests. */
@@ -117,7 +119,11 @@ export class Worker {
       for (const entry of reserved.fresh) store.remember(entry);
       jobs.push(...reserved.jobs);
     }
-    await runWithLimit(jobs, this.options.concurrency, (job) => this.deliver(job));
+    try {
+      await runWithLimit(jobs, this.options.concurrency, (job) => this.deliver(job));
+    } finally {
+      await this.flushSent();
+    }
     return leased.length;
   }
 
@@ -198,12 +204,30 @@ export class Worker {
       // A bug or an outage in rendering or in an adapter: retry later rather than lose it.
       result = { ok: false, transient: true, error: (error as Error).message };
     }
+    if (result.ok) {
+      this.stats.sent += job.kind === "single" ? 1 : job.members.length;
+      // Successes are recorded a few at a time: one transaction each would cost more than the
+      // send. At most WORKER_CONCURRENCY of them wait, which bounds what a crash can repeat.
+      this.sent.push({ job, providerId: result.providerId });
+      if (this.sent.length >= this.options.concurrency) await this.flushSent();
+      return;
+    }
     await finish(db, job, result, Date.now());
-    if (result.ok) this.stats.sent += job.kind === "single" ? 1 : job.members.length;
-    else if (result.transient) this.stats.retried++;
+    if (result.transient) this.stats.retried++;
     else this.stats.failed++;
     // The released reservation must leave this process's snapshot too.
     if (!result.ok) store.apply({ brandId: first.brandId, scope: "sends", subjectId: first.customerId });
+  }
+
+  private async flushSent(): Promise<void> {
+    const batch = this.sent.splice(0);
+    try {
+      await recordSent(this.options.db, batch, Date.now());
+    } catch (error) {
+      // The database is down: these stay "sending", and the next worker to lease them sends
+      // them again under the same Message-ID once their lease expires.
+      log.error(`worker: recording ${batch.length} sent deliveries failed: ${(error as Error).message}`);
+    }
   }
 
   private async prepare(job: Job): Promise<ChannelJob> {

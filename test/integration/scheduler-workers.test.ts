@@ -106,7 +106,8 @@ describe(`workers in their own processes (${testProvider})`, () => {
     const copies = new Map<string, number>();
     for (const mail of received("kill")) copies.set(mail.messageId, (copies.get(mail.messageId) ?? 0) + 1);
     for (const [messageId, count] of copies) if (count > 1) expect(resentDeliveries.has(messageId)).toBe(true);
-    expect(received("kill").length - ids.length).toBeLessThanOrEqual(4);
+    // Those are the sends in flight and the ones taken but not yet recorded: two rounds of 4 at most.
+    expect(received("kill").length - ids.length).toBeLessThanOrEqual(8);
   });
 
   it("finishes its sends and gives its leases back on SIGTERM", async () => {
