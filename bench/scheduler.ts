@@ -47,7 +47,6 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import nodemailer from "nodemailer";
-import pg from "pg";
 import { openDatabase, type Db } from "~/db/client.server";
 import { parseDatabaseUrl } from "~/db/database-url";
 import { migrate } from "~/db/migrate.server";
@@ -55,6 +54,7 @@ import { createApiKey } from "~/models/api-key.server";
 import { createBrand } from "~/models/brand.server";
 import { createTopic } from "~/models/topic.server";
 import buildOnce from "../test/support/build-once";
+import { adminQuery } from "../test/support/database";
 import { projectRoot, startServer, type RunningServer } from "../test/support/processes";
 import { simpleParser } from "mailparser";
 import type { SinkCaptured, SinkMessage, SinkRecipients, SinkStats } from "./scheduler-sink";
@@ -249,16 +249,6 @@ async function waitForSink(sink: Sink, target: number, what: string): Promise<{ 
 // The database and its data set
 
 type Database = { url: string; dir: string; drop(): Promise<void> };
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 async function createDatabase(): Promise<Database> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesure-bench-scheduler-"));

@@ -8,13 +8,12 @@ import type { Db } from "~/db/client.server";
 import { isUniqueViolation } from "~/db/errors";
 import { findStoredAnswer, replayOf, type Idempotency } from "~/decisions/idempotency.server";
 import { prepare } from "~/decisions/service.server";
-import type { CustomerEntry } from "~/decisions/snapshot-load.server";
+import type { BrandEntry, CustomerEntry } from "~/decisions/snapshot-load.server";
 import type { SnapshotStore } from "~/decisions/snapshot.server";
 import { ApiError, errors } from "~/lib/api/errors";
 import type { MessageAccepted, MessageRequest } from "~/lib/api/message-schemas";
 import { toJson } from "~/lib/json-column";
 import { decide } from "~/policy";
-import type { BrandEntry } from "~/decisions/snapshot-load.server";
 import { describeSkipped, planMessage, type ChannelDecision, type Plan } from "./plan";
 import { wakeWorkers } from "./wake.server";
 
