@@ -9,6 +9,7 @@ import { parseEnv } from "~/lib/env.server";
 import { apiKeyCommand } from "./api-key.server";
 import { UsageError } from "./args";
 import { brandCommand } from "./brand.server";
+import { consentCommand } from "./consent.server";
 import { portalLinkCommand } from "./portal-link.server";
 import { topicCommand } from "./topic.server";
 import { vapidKeysCommand } from "./vapid-keys.server";
@@ -28,6 +29,8 @@ const usage = `usage: npm run -s mesure -- <command>
   api-key list --brand <slug>
   api-key revoke --brand <slug> --key <id or prefix>
   portal-link --brand <slug> --customer <externalId> [--ttl 7d]
+  consent verify --brand <slug>                    prove the consent ledger intact, or name the
+                                                   first broken event (exit status 1)
   migrate                                          apply pending database migrations
   seed demo                                        create the demo brand if it is missing
   vapid-keys                                       a new Web Push key pair, as VAPID_…= lines
@@ -72,6 +75,8 @@ async function run(argv: string[]): Promise<number> {
       case "api-key":
         await apiKeyCommand(db, rest, out, note);
         break;
+      case "consent":
+        return await consentCommand(db, rest, out);
       case "portal-link":
         await portalLinkCommand(db, env, rest, out);
         break;
