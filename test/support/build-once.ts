@@ -42,5 +42,15 @@ export default function setup(): void {
       const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
       throw new Error(`remix build failed:\n${stdout ?? ""}${stderr ?? ""}`);
     }
+    // The cookie banner the brand sites load, public/embed/v1.js (npm run build:embed).
+    try {
+      execFileSync(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "app/embed/build.ts"], {
+        cwd: root,
+        stdio: "pipe",
+      });
+    } catch (error) {
+      const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
+      throw new Error(`embed build failed:\n${stdout ?? ""}${stderr ?? ""}`);
+    }
   });
 }
