@@ -23,6 +23,7 @@ import { watchChanges } from "~/decisions/freshness.server";
 import { DecisionService } from "~/decisions/service.server";
 import { SnapshotStore } from "~/decisions/snapshot.server";
 import { resolveVapidKeys } from "~/lib/vapid.server";
+import { PrivacyJobs } from "~/privacy/jobs.server";
 import { closeChannels, createChannels } from "~/scheduler/channels/registry.server";
 import { Renderer } from "~/scheduler/render.server";
 import { Worker } from "~/scheduler/worker.server";
@@ -109,16 +110,19 @@ async function start(role: "web" | "worker") {
 }
 
 async function work(): Promise<void> {
-  const { env, target, store, mailCatcher, makeWorker } = await start("worker");
+  const { env, target, db, secret, store, mailCatcher, smtpUrl, makeWorker } = await start("worker");
   const { worker, channels } = makeWorker();
+  // Erasures, connector calls and deadline warnings run wherever the outbox worker does.
+  const mailer = createMailer(smtpUrl, env.MAIL_FROM);
+  const privacy = new PrivacyJobs({ db, secret, mailer });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info(`${signal}: finishing the sends in flight, releasing leases, then stopping`);
-    void worker
-      .stop()
+    void Promise.all([worker.stop(), privacy.stop()])
       .then(() => closeChannels(channels))
+      .then(() => mailer.close())
       .then(() => mailCatcher?.close())
       .then(() => store.freshness?.close())
       .then(() => disconnectDatabase())
@@ -128,6 +132,7 @@ async function work(): Promise<void> {
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
   worker.start();
+  privacy.start();
   log.info(`worker ${worker.id} started (${describe(target)}, ${env.WORKER_CONCURRENCY} sends at a time)`);
 }
 
@@ -138,6 +143,7 @@ async function serve(): Promise<void> {
   const housekeeping = setInterval(() => void pruneOldRecords(db), 10 * 60_000);
   housekeeping.unref();
   const scheduler = env.WORKER ? makeWorker() : null;
+  const privacy = env.WORKER ? new PrivacyJobs({ db, secret, mailer }) : null;
 
   const services = {
     db,
@@ -153,6 +159,8 @@ async function serve(): Promise<void> {
       // Five links an hour per address, thirty per client address.
       magicLinkPerEmail: new RateLimiter(5 / 3600, 5),
       magicLinkPerIp: new RateLimiter(30 / 3600, 30),
+      // The banner's config and choices: a page view is one call; a busy NAT shares an address.
+      embedPerIp: new RateLimiter(20, 200),
     },
   };
   const server = createServer({
@@ -176,6 +184,7 @@ async function serve(): Promise<void> {
     if (!process.env.PUBLIC_URL) services.publicUrl = publicUrl.current = `http://localhost:${port}`;
     // The worker starts once links can name the real port.
     scheduler?.worker.start();
+    privacy?.start();
     log.info(`listening on http://localhost:${port} (${describe(target)})${scheduler ? ", with a worker" : ""}`);
     // Under `remix dev` (which sets NODE_ENV=development and inlines its origin into dev
     // builds), tell the dev server this build is up so it can reload the browser.
@@ -191,7 +200,10 @@ async function serve(): Promise<void> {
     server.closeIdleConnections();
     const force = setTimeout(() => server.closeAllConnections(), 10_000);
     force.unref();
-    const workerStopped = scheduler ? scheduler.worker.stop().then(() => closeChannels(scheduler.channels)) : null;
+    const workerStopped = Promise.all([
+      scheduler ? scheduler.worker.stop().then(() => closeChannels(scheduler.channels)) : null,
+      privacy?.stop(),
+    ]);
     server.close(() => {
       clearInterval(housekeeping);
       void Promise.resolve(workerStopped)
