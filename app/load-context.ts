@@ -27,6 +27,8 @@ export type Services = {
     /** Sign-in links asked for, per address and per client address. */
     magicLinkPerEmail: RateLimiter;
     magicLinkPerIp: RateLimiter;
+    /** The cookie banner's public endpoints (/embed/v1/*), per client address. */
+    embedPerIp: RateLimiter;
   };
 };
 

@@ -9,6 +9,8 @@ import { parseEnv } from "~/lib/env.server";
 import { apiKeyCommand } from "./api-key.server";
 import { UsageError } from "./args";
 import { brandCommand } from "./brand.server";
+import { connectorCommand } from "./connector.server";
+import { erasureCommand } from "./erasure.server";
 import { consentCommand } from "./consent.server";
 import { portalLinkCommand } from "./portal-link.server";
 import { topicCommand } from "./topic.server";
@@ -19,6 +21,10 @@ const usage = `usage: npm run -s mesure -- <command>
   brand create --slug <slug> --name <name> [--locales fr,en] [--timezone Europe/Paris]
                [--embed-origin https://shop.example]... [--weekly-cap N]
   brand list
+  brand set --brand <slug> [--embed-origin https://shop.example]... [--cookie-config <file.json>]
+            [--privacy-email <email>] [--erasure-grace-days N]
+                                                   --embed-origin replaces the list ("" clears it)
+  brand show --brand <slug>                        the brand's privacy and cookie settings
   topic create --brand <slug> --key <key> --name-fr <text> --name-en <text>
                --kind transactional|marketing|alert --channels email,sms,push,in_app
                [--frequency instant|daily|weekly|monthly] [--description-fr <text>]
@@ -29,6 +35,14 @@ const usage = `usage: npm run -s mesure -- <command>
   api-key list --brand <slug>
   api-key revoke --brand <slug> --key <id or prefix>
   portal-link --brand <slug> --customer <externalId> [--ttl 7d]
+  connector add --brand <slug> --name <name> --url <url>
+                                                   prints the signing secret alone on standard output
+  connector list --brand <slug>
+  connector enable|disable --brand <slug> --name <name>
+  connector rotate-secret --brand <slug> --name <name>   prints the new secret alone
+  connector remove --brand <slug> --name <name> [--abandon-pending]
+  erasure request --brand <slug> --customer <externalId>  prints the request id
+  erasure status|cancel --brand <slug> --id <request id>
   consent verify --brand <slug>                    prove the consent ledger intact, or name the
                                                    first broken event (exit status 1)
   migrate                                          apply pending database migrations
@@ -77,6 +91,12 @@ async function run(argv: string[]): Promise<number> {
         break;
       case "consent":
         return await consentCommand(db, rest, out);
+      case "connector":
+        await connectorCommand(db, env, rest, out, note);
+        break;
+      case "erasure":
+        await erasureCommand(db, rest, out, note);
+        break;
       case "portal-link":
         await portalLinkCommand(db, env, rest, out);
         break;

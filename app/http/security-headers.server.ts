@@ -38,8 +38,14 @@ export function documentPolicy(nonce: string, options: { dev?: boolean } = {}): 
 
 export const lockedDownPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-export function setSecurityHeaders(res: ServerResponse, options: { csp: string; https: boolean }): void {
+export function setSecurityHeaders(
+  res: ServerResponse,
+  options: { csp: string; https: boolean; crossOrigin?: boolean },
+): void {
   for (const [name, value] of Object.entries(common)) res.setHeader(name, value);
+  // The banner script and its endpoints are loaded by brands' sites: same-origin CORP would
+  // have the browser refuse the script (CORS still decides who may read the JSON).
+  if (options.crossOrigin) res.setHeader("Cross-Origin-Resource-Policy", "cross-origin");
   res.setHeader("Content-Security-Policy", options.csp);
   if (options.https) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
 }

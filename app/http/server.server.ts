@@ -43,6 +43,16 @@ export function createServer(options: ServerOptions): http.Server {
     "/build",
     express.static(path.join(options.publicDir, "build"), { immutable: true, maxAge: "1y", index: false }),
   );
+  // The banner script (public/embed/v1.js): a short cache, so a fix reaches every site within
+  // minutes under the same name brands embed.
+  const embedFiles = express.static(path.join(options.publicDir, "embed"), {
+    maxAge: 300_000,
+    index: false,
+    setHeaders: (res, file) => {
+      if (file.endsWith(".js")) res.setHeader("Content-Type", "text/javascript; charset=utf-8");
+    },
+  });
+  app.use("/embed", (req, res, next) => (path.extname(req.path) ? embedFiles(req, res, next) : next()));
   // Files in public/ all have an extension; pages never do, so they skip the disk look-up.
   const publicFiles = express.static(options.publicDir, { maxAge: "1h", index: false });
   app.use((req, res, next) => (path.extname(req.path) ? publicFiles(req, res, next) : next()));
@@ -53,7 +63,9 @@ export function createServer(options: ServerOptions): http.Server {
       mode: options.mode,
       getLoadContext: (req, res) => {
         const csrf = csrfFor(req.headers.cookie, options.services.secret);
-        if (csrf.newCookieValue) res.append("Set-Cookie", csrfCookie(csrf.newCookieValue, https));
+        // The embed endpoints are called from brands' sites and have no forms: no cookie there.
+        if (csrf.newCookieValue && !req.path.startsWith("/embed/"))
+          res.append("Set-Cookie", csrfCookie(csrf.newCookieValue, https));
         return {
           cspNonce: res.locals.cspNonce as string,
           csrf: csrf.token,
@@ -85,6 +97,14 @@ export function createServer(options: ServerOptions): http.Server {
           up ? { status: "ok", database: "ok" } : { status: "unavailable", database: "unreachable" },
         ),
       );
+      return;
+    }
+    // The banner's script and endpoints serve brands' sites: they check the Origin against the
+    // brand's own list (app/lib/api/embed-route.server.ts) and answer JSON, never a page.
+    if (path.startsWith("/embed/")) {
+      setSecurityHeaders(res, { csp: lockedDownPolicy, https, crossOrigin: true });
+      (res as http.ServerResponse & { locals?: Record<string, unknown> }).locals = { cspNonce: "" };
+      app(req as express.Request, res as express.Response);
       return;
     }
     // Remix answers a cross-origin form post to a page with a 500; refuse it here, plainly.

@@ -1,9 +1,11 @@
-// Brands (tenants): creation with their defaults, and look-ups by slug.
+// Brands (tenants): creation with their defaults, look-ups by slug, and the privacy settings
+// (the sites that may embed Mesure, the cookie banner, the privacy contact, the erasure delay).
 import { z } from "zod";
 import type { Db, Tx } from "~/db/client.server";
 import { isUniqueViolation } from "~/db/errors";
 import { fromJson, toJson } from "~/lib/json-column";
 import { genesisHash } from "~/models/consent.server";
+import { CookieConfig, parseCookieConfig } from "~/privacy/cookie-config";
 import { Locale, Origin, type SendWindow, Slug, Theme, TimeZone, type Channel } from "~/lib/vocabulary";
 
 export const BrandInput = z.object({
@@ -118,3 +120,90 @@ export async function listBrands(db: Db): Promise<Brand[]> {
   const rows = await db.brand.findMany({ select: brandSelect, orderBy: { createdAt: "asc" } });
   return rows.map(toBrand);
 }
+
+export const BrandSettings = z.strictObject({
+  /** Sites allowed to embed the banner and the portal; replaces the list. */
+  embedOrigins: z.array(Origin).max(50, "must list at most 50 origins").optional(),
+  cookieConfig: CookieConfig.optional(),
+  /** Where warnings about privacy requests go; null removes it. */
+  privacyEmail: z.email("must be an email address").trim().toLowerCase().max(254).nullable().optional(),
+  // The erasure itself must fall inside the month GDPR art. 12 allows for answering.
+  erasureGraceDays: z
+    .number()
+    .int()
+    .min(0, "must be 0 or more")
+    .max(28, "must be at most 28: the erasure must happen within the month the law allows")
+    .optional(),
+});
+export type BrandSettingsInput = z.input<typeof BrandSettings>;
+export type BrandSettings = {
+  embedOrigins: string[];
+  cookieConfig: CookieConfig;
+  privacyEmail: string | null;
+  erasureGraceDays: number;
+};
+
+const settingsSelect = { embedOrigins: true, cookieConfig: true, privacyEmail: true, erasureGraceDays: true } as const;
+
+function toSettings(row: {
+  embedOrigins: string;
+  cookieConfig: string;
+  privacyEmail: string | null;
+  erasureGraceDays: number;
+}) {
+  return {
+    embedOrigins: fromJson(z.array(z.string()), row.embedOrigins, "Brand.embedOrigins"),
+    cookieConfig: parseCookieConfig(row.cookieConfig),
+    privacyEmail: row.privacyEmail,
+    erasureGraceDays: row.erasureGraceDays,
+  };
+}
+
+export async function getBrandSettings(db: Db | Tx, brandId: string): Promise<BrandSettings | null> {
+  const row = await db.brand.findUnique({ where: { id: brandId }, select: settingsSelect });
+  return row ? toSettings(row) : null;
+}
+
+/** The brand's cookie banner configuration, defaults filled in. */
+export async function getCookieConfig(db: Db | Tx, brandId: string): Promise<CookieConfig> {
+  const row = await db.brand.findUniqueOrThrow({ where: { id: brandId }, select: { cookieConfig: true } });
+  return parseCookieConfig(row.cookieConfig);
+}
+
+/**
+ * Changes the settings given, leaving the others as they are. The cookie configuration is stored
+ * with its defaults filled in, so a later change of Mesure's defaults does not alter a banner
+ * the brand has set (only its own policy version should do that).
+ */
+export async function updateBrandSettings(db: Db, brandId: string, input: BrandSettingsInput): Promise<BrandSettings> {
+  const data = BrandSettings.parse(input);
+  const row = await db.brand.update({
+    where: { id: brandId },
+    data: {
+      embedOrigins: data.embedOrigins && toJson([...new Set(data.embedOrigins)]),
+      cookieConfig: data.cookieConfig && toJson(data.cookieConfig),
+      privacyEmail: data.privacyEmail,
+      erasureGraceDays: data.erasureGraceDays,
+    },
+    select: settingsSelect,
+  });
+  return toSettings(row);
+}
+
+/** What the public embed endpoints need of a brand, by the slug the script was given. */
+export async function getEmbedBrand(db: Db | Tx, slug: string) {
+  const row = await db.brand.findUnique({
+    where: { slug },
+    select: { id: true, slug: true, name: true, locales: true, embedOrigins: true, cookieConfig: true },
+  });
+  if (!row) return null;
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    locales: fromJson(z.array(Locale), row.locales, "Brand.locales"),
+    embedOrigins: fromJson(z.array(z.string()), row.embedOrigins, "Brand.embedOrigins"),
+    cookieConfig: parseCookieConfig(row.cookieConfig),
+  };
+}
+export type EmbedBrand = NonNullable<Awaited<ReturnType<typeof getEmbedBrand>>>;

@@ -11,6 +11,14 @@ import {
   PreferencesPatch,
 } from "./schemas";
 import {
+  CookieChoiceView,
+  EmbedChoiceRequest,
+  EmbedConfigView,
+  VisitorLinkRequest,
+  VisitorLinkView,
+} from "./embed-schemas";
+import { ErasureStatusView } from "./erasure-schemas";
+import {
   MessageAccepted,
   MessageBatchRequest,
   MessageRequest,
@@ -42,6 +50,11 @@ const errorResponses = (...codes: number[]) =>
       },
     ]),
   );
+
+const embedForbidden = {
+  description: "The Origin is not one of the brand's sites (no Access-Control-Allow-Origin either)",
+  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+};
 
 const idempotencyHeader = {
   name: "Idempotency-Key",
@@ -237,6 +250,150 @@ export function openApiDocument(serverUrl: string) {
           },
         },
       },
+      "/api/v1/visitors/{visitorId}/link": {
+        post: {
+          operationId: "linkVisitor",
+          summary: "This browser belongs to this customer: their cookie choice follows them",
+          description:
+            "Read the visitor id from the banner's first-party cookie `mesure_consent` (field v) once the person signs in. From then on the browser shows the customer's cookie choice, and a choice made on it is the customer's everywhere. If the visitor's latest choice is newer than the customer's, it becomes theirs (source visitor_link). A browser linked to someone else moves to this customer. 201 for a new link, 200 when it was there already.",
+          parameters: [
+            {
+              name: "visitorId",
+              in: "path",
+              required: true,
+              description: "The banner's visitor id",
+              schema: { type: "string", pattern: "^[A-Za-z0-9_-]{16,64}$" },
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { $ref: "#/components/schemas/VisitorLinkRequest" } } },
+          },
+          responses: {
+            200: {
+              description: "Already linked",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/VisitorLink" } } },
+            },
+            201: {
+              description: "Linked",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/VisitorLink" } } },
+            },
+            ...errorResponses(400, 401, 404, 415, 429, 503),
+          },
+        },
+      },
+      "/embed/v1/config": {
+        get: {
+          operationId: "bannerConfig",
+          summary: "The cookie banner's configuration and the visitor's current choice (public, for embed/v1.js)",
+          description:
+            "CORS: answered to the brand's embed origins and Mesure's own; another Origin gets 403. A request with Sec-GPC: 1 is answered gpc: true.",
+          security: [],
+          parameters: [
+            { name: "brand", in: "query", required: true, schema: { type: "string" } },
+            {
+              name: "visitor",
+              in: "query",
+              required: false,
+              schema: { type: "string", pattern: "^[A-Za-z0-9_-]{16,64}$" },
+            },
+          ],
+          responses: {
+            200: {
+              description: "The configuration",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/BannerConfig" } } },
+            },
+            403: embedForbidden,
+            ...errorResponses(400, 404, 429, 503),
+          },
+        },
+      },
+      "/embed/v1/choices": {
+        post: {
+          operationId: "recordCookieChoice",
+          summary: "Record a visitor's cookie choice (public, for embed/v1.js)",
+          description:
+            "Sent as text/plain so that browsers make no preflight (application/json works too, after one). Required categories are always on; accept_all under Global Privacy Control (gpc, or Sec-GPC: 1) leaves the GPC categories off. Each choice is one event of the brand's consent ledger, with the policy version and the hash of the text shown.",
+          security: [],
+          requestBody: {
+            required: true,
+            content: {
+              "text/plain": { schema: { $ref: "#/components/schemas/CookieChoiceRequest" } },
+              "application/json": { schema: { $ref: "#/components/schemas/CookieChoiceRequest" } },
+            },
+          },
+          responses: {
+            201: {
+              description: "Recorded: the choice as stored",
+              content: {
+                "application/json": {
+                  schema: { type: "object", properties: { choice: { $ref: "#/components/schemas/CookieChoice" } } },
+                },
+              },
+            },
+            403: embedForbidden,
+            409: {
+              description:
+                "The banner showed another policy version than the current one: nothing recorded; the body carries the current configuration (config) to show",
+            },
+            ...errorResponses(400, 404, 413, 415, 429, 503),
+          },
+        },
+      },
+      "/api/v1/customers/{externalId}/erasure": {
+        post: {
+          operationId: "requestErasure",
+          summary: "Erase this customer (GDPR art. 17), here and in every connected system",
+          description:
+            "After the brand's grace period (cancellable until then with DELETE /api/v1/erasure-requests/{id}), Mesure erases the customer's personal data, keeps only a salted hash of their email and phone so they stay suppressed, and tells each connector (signed Standard Webhooks calls, retried until acknowledged). 202 with the new request; 200 with the open one if there is already one. The body may be absent or {}.",
+          parameters: [externalId],
+          responses: {
+            200: {
+              description: "A request was already open: that one",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/ErasureStatus" } } },
+            },
+            202: {
+              description: "Accepted: the request and each system's progress",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/ErasureStatus" } } },
+            },
+            409: {
+              description: "The customer has been erased already",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+            },
+            ...errorResponses(400, 401, 404, 415, 429, 503),
+          },
+        },
+      },
+      "/api/v1/erasure-requests/{id}": {
+        get: {
+          operationId: "getErasureRequest",
+          summary: "An erasure request and each system's progress",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: {
+            200: {
+              description: "The request",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/ErasureStatus" } } },
+            },
+            ...errorResponses(401, 404, 429, 503),
+          },
+        },
+        delete: {
+          operationId: "cancelErasureRequest",
+          summary: "Cancel an erasure request during its grace period",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: {
+            200: {
+              description: "Cancelled: the request as it now stands",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/ErasureStatus" } } },
+            },
+            409: {
+              description: "Not scheduled any more (erased already, completed or cancelled)",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+            },
+            ...errorResponses(401, 404, 429, 503),
+          },
+        },
+      },
       "/api/v1/ping": {
         get: {
           operationId: "ping",
@@ -272,6 +429,7 @@ export function openApiDocument(serverUrl: string) {
             externalId: { type: "string" },
             email: { type: ["string", "null"] },
             phone: { type: ["string", "null"] },
+            name: { type: ["string", "null"] },
             locale: { type: "string" },
             timezone: { type: "string" },
           },
@@ -292,6 +450,12 @@ export function openApiDocument(serverUrl: string) {
         MessageAccepted: schema(MessageAccepted, "output"),
         Message: schema(MessageView, "output"),
         SuppressionRequest: schema(SuppressionRequest, "input"),
+        VisitorLinkRequest: schema(VisitorLinkRequest, "input"),
+        VisitorLink: schema(VisitorLinkView, "output"),
+        BannerConfig: schema(EmbedConfigView, "output"),
+        CookieChoiceRequest: schema(EmbedChoiceRequest, "input"),
+        CookieChoice: schema(CookieChoiceView, "output"),
+        ErasureStatus: schema(ErasureStatusView, "output"),
         Error: schema(ErrorResponse, "output"),
       },
     },
