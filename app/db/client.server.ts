@@ -30,7 +30,15 @@ export function openDatabase(url: string): Database {
       : (new PostgresClient({
           adapter: new PrismaPg({ connectionString: target.url, max: 10 }),
         }) as unknown as Db);
+  providers.set(db, target.provider);
   return { db, target, close: () => db.$disconnect() };
+}
+
+const providers = new WeakMap<Db, DatabaseTarget["provider"]>();
+
+/** Which database a client talks to, for the rare statement that only one of them has. */
+export function providerOf(db: Db): DatabaseTarget["provider"] | undefined {
+  return providers.get(db);
 }
 
 // Kept on globalThis so dev rebuilds (which re-evaluate this module) reuse one pool.

@@ -5,6 +5,7 @@
 // it acknowledges (connector-delivery.server.ts). The brand has one calendar month (art. 12(3)).
 import { transact, type Recorder } from "~/db/changes.server";
 import type { Db, Tx } from "~/db/client.server";
+import { foldWriteAheadLog, overwriteOnDelete } from "~/db/scrub.server";
 import { seal } from "~/lib/encryption.server";
 import { appendConsentEvent } from "~/models/consent.server";
 import { addSuppression } from "~/models/suppression.server";
@@ -279,6 +280,7 @@ export async function executeErasure(
   requestId: string,
   now: Date,
 ): Promise<"erased" | "busy" | "skipped"> {
+  await overwriteOnDelete(db);
   try {
     const outcome = await transact(db, async (tx, record) => {
       // First statement: claims the request (a cancel racing this one then changes nothing).
@@ -321,7 +323,10 @@ export async function executeErasure(
       }
       return "erased" as const;
     });
-    if (outcome === "erased") wakeUpPrivacyJobs();
+    if (outcome === "erased") {
+      await foldWriteAheadLog(db);
+      wakeUpPrivacyJobs();
+    }
     return outcome;
   } catch (error) {
     if (error instanceof MessagesInFlight) return "busy";

@@ -6,6 +6,8 @@
 // customer's. The address stays suppressed for a later import; the grace period holds and can
 // be cancelled; another brand sees nothing; bad input is refused and changes nothing.
 import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { transact } from "~/db/changes.server";
 import { appendConsentEvent } from "~/models/consent.server";
@@ -235,6 +237,18 @@ describe(`erasure (${testProvider})`, () => {
         `Customer.name: ${barnabe.name}`,
       ]),
     );
+    if (api.database.provider === "sqlite") {
+      // Nor can the erased bytes be read back from the file or its write-ahead log, where SQLite
+      // would otherwise leave deleted rows until their space is reused.
+      const bytes = ["mesure.db", "mesure.db-wal"]
+        .map((file) => path.join(api.database.dir, file))
+        .filter((file) => fs.existsSync(file))
+        .map((file) => fs.readFileSync(file).toString("latin1"))
+        .join("");
+      expect(bytes.includes(zephyrine.email)).toBe(false);
+      expect(bytes.includes(zephyrine.name)).toBe(false);
+      expect(bytes.includes(barnabe.email)).toBe(true);
+    }
     // Every table was looked at, those the erasure must not touch included.
     const tables = new Set(after.columns.map((column) => column.split(".")[0]));
     for (const table of ["ConsentEvent", "IdempotencyRecord", "ErasureRequest", "ErasureDispatch", "ChangeLog"]) {
