@@ -1,9 +1,13 @@
 // Customers: the people a brand knows, identified by the brand's own id for them, with their
-// contact points. Their choices live in preferences.server.ts.
+// contact points, and where each stored field came from. Their choices live in
+// preferences.server.ts.
 import { z } from "zod";
 import { transact } from "~/db/changes.server";
 import type { Db, Tx } from "~/db/client.server";
+import { toJson } from "~/lib/json-column";
 import { Locale, TimeZone } from "~/lib/vocabulary";
+import { appendConsentEvent } from "~/models/consent.server";
+import { ForgettableField, readFieldSources, type FieldSources } from "~/privacy/fields";
 
 export const ExternalId = z
   .string()
@@ -20,6 +24,13 @@ export const CustomerInput = z.object({
     .trim()
     .regex(/^\+[1-9]\d{6,14}$/, "must be an international number in E.164 form, e.g. +33612345678")
     .nullish(),
+  /** How the customer likes to be addressed; an empty string clears it like null. */
+  name: z
+    .string()
+    .trim()
+    .max(120, "must be at most 120 characters")
+    .transform((name) => name || null)
+    .nullish(),
   /** Omitted: unchanged on update, the brand's default on creation. */
   locale: Locale.optional(),
   timezone: TimeZone.optional(),
@@ -31,28 +42,62 @@ const customerSelect = {
   externalId: true,
   email: true,
   phone: true,
+  name: true,
   locale: true,
   timezone: true,
+  fieldSources: true,
   createdAt: true,
   updatedAt: true,
 } as const;
 
+/** The fields upsertCustomer writes, and so records a source for. */
+const sourcedFields = ["email", "phone", "name", "locale", "timezone"] as const;
+
+/**
+ * Where each field now comes from: `source` for every field this write sets, nothing for a
+ * field it clears; fields it leaves out keep their source.
+ */
+function withSources(
+  sources: FieldSources,
+  data: Partial<Record<(typeof sourcedFields)[number], string | null | undefined>>,
+  source: string,
+): FieldSources {
+  const next = { ...sources };
+  for (const field of sourcedFields) {
+    const value = data[field];
+    if (value === undefined) continue;
+    if (value === null) delete next[field];
+    else next[field] = source;
+  }
+  return next;
+}
+
 /**
  * Creates the customer, or updates the existing one. Fields left out stay as they are (an
  * explicit null clears a contact point); a new customer gets the brand's language and zone.
+ * Each field set is recorded with its `source` (the API's by default; an import names its own),
+ * which the portal shows beside the field's purpose.
  */
-export async function upsertCustomer(db: Db, brandId: string, input: CustomerInput) {
+export async function upsertCustomer(db: Db, brandId: string, input: CustomerInput, options: { source?: string } = {}) {
   const data = CustomerInput.parse(input);
+  const source = options.source ?? "api";
   return transact(db, async (tx, record) => {
     const existing = await tx.customer.findUnique({
       where: { brandId_externalId: { brandId, externalId: data.externalId } },
-      select: { id: true },
+      select: { id: true, fieldSources: true },
     });
     let customer;
     if (existing) {
+      const fields = {
+        email: data.email,
+        phone: data.phone,
+        name: data.name,
+        locale: data.locale,
+        timezone: data.timezone,
+      };
       customer = await tx.customer.update({
         where: { id: existing.id },
-        data: { email: data.email, phone: data.phone, locale: data.locale, timezone: data.timezone },
+        data: { ...fields, fieldSources: toJson(withSources(readFieldSources(existing.fieldSources), fields, source)) },
         select: customerSelect,
       });
     } else {
@@ -60,14 +105,23 @@ export async function upsertCustomer(db: Db, brandId: string, input: CustomerInp
         where: { id: brandId },
         select: { locales: true, defaultTimezone: true },
       });
+      const sources: FieldSources = {
+        externalId: source,
+        ...withSources({}, { email: data.email, phone: data.phone, name: data.name }, source),
+        // Not given: the brand's defaults, and said so.
+        locale: data.locale ? source : "default",
+        timezone: data.timezone ? source : "default",
+      };
       customer = await tx.customer.create({
         data: {
           brandId,
           externalId: data.externalId,
           email: data.email ?? null,
           phone: data.phone ?? null,
+          name: data.name ?? null,
           locale: data.locale ?? (JSON.parse(brand.locales) as string[])[0] ?? "fr",
           timezone: data.timezone ?? brand.defaultTimezone,
+          fieldSources: toJson(sources),
         },
         select: customerSelect,
       });
@@ -83,5 +137,45 @@ export async function getCustomer(db: Tx, input: { brandId: string; externalId: 
   return db.customer.findUnique({
     where: { brandId_externalId: { brandId: input.brandId, externalId: input.externalId } },
     select: customerSelect,
+  });
+}
+
+/**
+ * Forgets one optional field (name, phone): the value goes, with its source, and the ledger
+ * records that it was forgotten, never the value itself (the ledger must not hold personal
+ * data). The snapshot learns of it at commit, so a forgotten phone gets no further SMS.
+ * False when there was nothing to forget.
+ */
+export async function forgetField(
+  db: Db,
+  input: { brandId: string; customerId: string; field: ForgettableField; source?: string; now?: Date },
+): Promise<boolean> {
+  const field = ForgettableField.parse(input.field);
+  return transact(db, async (tx, record) => {
+    const customer = await tx.customer.findFirst({
+      where: { id: input.customerId, brandId: input.brandId, erasedAt: null },
+      select: { id: true, phone: true, name: true, fieldSources: true },
+    });
+    if (!customer || customer[field] === null) return false;
+    const sources = readFieldSources(customer.fieldSources);
+    const previousSource = sources[field] ?? null;
+    delete sources[field];
+    await tx.customer.update({
+      where: { id: customer.id },
+      data: { [field]: null, fieldSources: toJson(sources) },
+      select: { id: true },
+    });
+    await record({ brandId: input.brandId, scope: "customer", subjectId: customer.id });
+    await appendConsentEvent(tx, {
+      brandId: input.brandId,
+      customerId: customer.id,
+      kind: "data",
+      subject: `field:${field}`,
+      before: { stored: true, source: previousSource },
+      after: { forgotten: true },
+      source: input.source ?? "portal",
+      at: input.now,
+    });
+    return true;
   });
 }

@@ -1,5 +1,5 @@
 // PUT /api/v1/customers/{externalId}: create the customer or update their contact points,
-// language and time zone. GET returns them.
+// name, language and time zone. GET returns them.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { errors } from "~/lib/api/errors";
 import { apiRoute, json, jsonBody } from "~/lib/api/route.server";
@@ -16,12 +16,14 @@ const view = (customer: {
   externalId: string;
   email: string | null;
   phone: string | null;
+  name: string | null;
   locale: string;
   timezone: string;
 }) => ({
   externalId: customer.externalId,
   email: customer.email,
   phone: customer.phone,
+  name: customer.name,
   locale: customer.locale,
   timezone: customer.timezone,
 });

@@ -22,6 +22,8 @@ const text = bilingual(
     avoid: "Sujets à éviter",
     history: "Historique",
     inbox: "Notifications",
+    cookies: "Cookies",
+    data: "Vos données",
     unread: "{count} non lues",
     signOut: "Se déconnecter",
     signedInAs: "Connecté·e en tant que {who}",
@@ -37,6 +39,8 @@ const text = bilingual(
     avoid: "Subjects to avoid",
     history: "History",
     inbox: "Notifications",
+    cookies: "Cookies",
+    data: "Your data",
     unread: "{count} unread",
     signOut: "Sign out",
     signedInAs: "Signed in as {who}",
@@ -75,6 +79,8 @@ export default function PortalFrame() {
     ["/portal/avoid", t.avoid],
     ["/portal/history", t.history],
     ["/portal/inbox", t.inbox],
+    ["/portal/cookies", t.cookies],
+    ["/portal/data", t.data],
   ] as const;
   return (
     <div className="portal">

@@ -79,10 +79,23 @@ export const CustomerPut = z
       .regex(/^\+[1-9]\d{6,14}$/, "must be an international number in E.164 form, e.g. +33612345678")
       .nullable()
       .optional(),
+    name: z
+      .string()
+      .trim()
+      .max(120, "must be at most 120 characters")
+      .nullable()
+      .optional()
+      .describe("How the customer likes to be addressed; null or an empty string clears it"),
     locale: Locale.optional(),
     timezone: TimeZone.optional(),
   })
   .strict();
+
+/** Words the consent ledger keeps for ever: letters, digits and . _ : - only (no @, no spaces). */
+const LedgerLabel = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, "may use only letters, digits and . _ : - (no spaces, no @)");
 
 const QuietHours = z.object({ start: LocalTime, end: LocalTime }).strict();
 
@@ -124,8 +137,9 @@ export const PreferencesPatch = z
       .object({ hour: z.number().int().min(0).max(23), weekday: z.number().int().min(1).max(7).optional() })
       .strict()
       .optional(),
-    source: z.string().trim().min(1).max(60).default("api").describe("Recorded in the consent ledger"),
-    policyVersion: z.string().trim().min(1).max(40).optional(),
+    // A label, not free text: the ledger can never be erased, so it must never hold a name or address.
+    source: LedgerLabel.max(60).default("api").describe("Recorded in the consent ledger, e.g. crm-sync"),
+    policyVersion: LedgerLabel.max(40).optional(),
   })
   .strict();
 export type PreferencesPatch = z.infer<typeof PreferencesPatch>;

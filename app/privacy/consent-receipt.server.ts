@@ -1,0 +1,145 @@
+// A customer's consent receipt: every event of theirs in the brand's ledger, with each field the
+// hash covers, exactly as stored, so anyone can recompute each hash and check it against the
+// brand's chain without trusting Mesure's word.
+import type { Tx } from "~/db/client.server";
+import { consentEventHash } from "~/models/consent.server";
+
+export const RECEIPT_FORMAT = "mesure-consent-receipt/1";
+
+const hashedSelect = {
+  id: true,
+  brandId: true,
+  seq: true,
+  customerId: true,
+  visitorId: true,
+  kind: true,
+  subject: true,
+  before: true,
+  after: true,
+  source: true,
+  policyVersion: true,
+  shownTextHash: true,
+  createdAt: true,
+  prevHash: true,
+  hash: true,
+} as const;
+
+export type LedgerEvent = {
+  id: string;
+  brandId: string;
+  seq: number;
+  customerId: string | null;
+  visitorId: string | null;
+  kind: string;
+  subject: string;
+  /** JSON text, as hashed. */
+  before: string;
+  after: string;
+  source: string;
+  policyVersion: string;
+  shownTextHash: string | null;
+  createdAt: Date;
+  prevHash: string;
+  hash: string;
+};
+
+/**
+ * The customer's events, oldest first: those written for them, and the cookie choices of the
+ * browsers linked to them (made before they were known, so without their id).
+ */
+export async function listCustomerConsentEvents(
+  db: Tx,
+  owner: { brandId: string; customerId: string },
+): Promise<LedgerEvent[]> {
+  const links = await db.visitorLink.findMany({
+    where: { brandId: owner.brandId, customerId: owner.customerId },
+    select: { visitorId: true },
+  });
+  const visitors = links.map((link) => link.visitorId);
+  return db.consentEvent.findMany({
+    where: {
+      brandId: owner.brandId,
+      OR: [{ customerId: owner.customerId }, ...(visitors.length ? [{ visitorId: { in: visitors } }] : [])],
+    },
+    orderBy: { seq: "asc" },
+    select: hashedSelect,
+  });
+}
+
+/** Whether an event's stored hash is the one its content gives. */
+export function hashMatches(event: LedgerEvent): boolean {
+  const { id: _id, hash, ...content } = event;
+  return consentEventHash(content) === hash;
+}
+
+const instructions = {
+  en: [
+    "Each event's hash is the SHA-256 (hex) of the UTF-8 JSON text of this array, in this order, with no spaces: " +
+      "[brandId, seq, customerId, visitorId, kind, subject, before, after, source, policyVersion, shownTextHash, createdAt, prevHash].",
+    "before and after are hashed as the JSON text given here (strings), not as parsed values; createdAt as given (ISO 8601, milliseconds, UTC).",
+    "prevHash is the hash of the brand's previous event (seq - 1); the first event of a brand points to SHA-256 of 'mesure-consent-genesis:' followed by the brand id.",
+    "Events of other people sit between yours in the brand's chain, so your seq numbers have gaps; the chain head below is the hash of the brand's latest event when this receipt was made. Keep this receipt: if one of your events were later altered or removed, its hash would no longer be found in the brand's chain.",
+  ],
+  fr: [
+    "Le hash de chaque événement est le SHA-256 (hexadécimal) du texte JSON UTF-8 de ce tableau, dans cet ordre, sans espaces : " +
+      "[brandId, seq, customerId, visitorId, kind, subject, before, after, source, policyVersion, shownTextHash, createdAt, prevHash].",
+    "before et after sont hachés tels que le texte JSON donné ici (des chaînes), et non une fois décodés ; createdAt tel quel (ISO 8601, millisecondes, UTC).",
+    "prevHash est le hash de l'événement précédent de la marque (seq - 1) ; le premier événement d'une marque pointe vers le SHA-256 de 'mesure-consent-genesis:' suivi de l'identifiant de la marque.",
+    "Les événements d'autres personnes s'intercalent entre les vôtres dans la chaîne de la marque, d'où les trous dans vos numéros seq ; la tête de chaîne ci-dessous est le hash du dernier événement de la marque au moment de ce reçu. Gardez ce reçu : si l'un de vos événements était modifié ou retiré plus tard, son hash ne se retrouverait plus dans la chaîne de la marque.",
+  ],
+};
+
+/** The receipt as a JSON document (stable field names; `format` changes if they ever do). */
+export async function consentReceipt(
+  db: Tx,
+  owner: { brandId: string; customerId: string },
+  brand: { slug: string; name: string },
+  now = new Date(),
+) {
+  const [events, head] = await Promise.all([
+    listCustomerConsentEvents(db, owner),
+    db.consentChain.findUnique({ where: { brandId: owner.brandId }, select: { length: true, headHash: true } }),
+  ]);
+  return {
+    format: RECEIPT_FORMAT,
+    generatedAt: now.toISOString(),
+    brand: { id: owner.brandId, slug: brand.slug, name: brand.name },
+    customerId: owner.customerId,
+    chainHead: { length: head?.length ?? 0, hash: head?.headHash ?? null },
+    hashAlgorithm: "sha256",
+    hashedFields: [
+      "brandId",
+      "seq",
+      "customerId",
+      "visitorId",
+      "kind",
+      "subject",
+      "before",
+      "after",
+      "source",
+      "policyVersion",
+      "shownTextHash",
+      "createdAt",
+      "prevHash",
+    ],
+    instructions,
+    events: events.map((event) => ({
+      id: event.id,
+      brandId: event.brandId,
+      seq: event.seq,
+      customerId: event.customerId,
+      visitorId: event.visitorId,
+      kind: event.kind,
+      subject: event.subject,
+      before: event.before,
+      after: event.after,
+      source: event.source,
+      policyVersion: event.policyVersion,
+      shownTextHash: event.shownTextHash,
+      createdAt: event.createdAt.toISOString(),
+      prevHash: event.prevHash,
+      hash: event.hash,
+    })),
+  };
+}
+export type ConsentReceipt = Awaited<ReturnType<typeof consentReceipt>>;

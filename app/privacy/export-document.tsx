@@ -1,0 +1,465 @@
+// The readable export: the same document as export.json, laid out as one standalone HTML page
+// (its own styles, no script, no outside resource) that opens from disk and prints well, in the
+// customer's language. Rendered by React, so every value is escaped.
+import { channelName, formatDateTime, frequencyName, topicName } from "~/components/portal/words";
+import { bilingual, format } from "~/lib/bilingual";
+import { Channel, Frequency, type Locale } from "~/lib/vocabulary";
+import { reasonCodes, type ReasonCode } from "~/policy";
+import { reasonText } from "~/policy/explain";
+import { consentSourceText, describeConsentEvent } from "./consent-words";
+import type { CustomerExport } from "./export.server";
+import { fieldDeclaration, fieldSourceText, fieldValueText, type CustomerField } from "./fields";
+
+const text = bilingual(
+  {
+    title: "Vos données chez {brand}",
+    generated:
+      "Document établi le {date} par Mesure, pour {brand}. Il contient tout ce que Mesure conserve à votre sujet.",
+    machine: "La même chose, lisible par une machine : le fichier export.json téléchargeable depuis le portail.",
+    fields: "Ce que nous savons de vous",
+    field: "Donnée",
+    value: "Valeur",
+    purpose: "Pourquoi",
+    source: "Provenance",
+    empty: "(vide)",
+    account: "Compte créé le {created}, modifié le {updated}.",
+    preferences: "Vos préférences",
+    topic: "Sujet",
+    channel: "Canal",
+    status: "État",
+    frequency: "Rythme",
+    channels: "Canaux",
+    enabled: "Activé",
+    disabled: "Désactivé",
+    alerts: "Alertes",
+    criteria: "Critères",
+    general: "Réglages généraux",
+    consents: "Historique de vos consentements",
+    when: "Quand",
+    what: "Quoi",
+    change: "Avant → après",
+    by: "Par qui",
+    policy: "Politique",
+    hash: "Empreinte",
+    sent: "Messages envoyés",
+    held: "Messages retenus pour vous ({days} derniers jours)",
+    why: "Pourquoi",
+    inbox: "Notifications dans le portail",
+    title2: "Titre",
+    devices: "Appareils recevant des notifications",
+    device: "Navigateur",
+    since: "Depuis",
+    lastUsed: "Dernier envoi",
+    visitors: "Navigateurs reliés à vous par le bandeau cookies : {count}",
+    sessions: "Connexions au portail",
+    suppressions: "Adresses bloquées",
+    erasures: "Demandes d'effacement",
+    none: "Rien.",
+    daily: "au plus {count} par jour",
+    weekly: "au plus {count} par semaine",
+    subscribed: "abonné·e",
+    pending: "en attente de confirmation",
+    unsubscribed: "désabonné·e",
+    sending: "en cours d'envoi",
+    sentStatus: "envoyé",
+    bounced: "non distribué",
+    complained: "signalé comme indésirable",
+    failed: "échec",
+    denied: "pas envoyé",
+    deferred: "reporté",
+    digested: "regroupé dans un résumé",
+    queued: "en attente",
+    scheduled: "programmée",
+    propagating: "en cours",
+    completed: "terminée",
+    cancelled: "annulée",
+  },
+  {
+    title: "Your data at {brand}",
+    generated: "Made on {date} by Mesure, for {brand}. It holds everything Mesure keeps about you.",
+    machine: "The same, machine-readable: the export.json file you can download from the portal.",
+    fields: "What we know about you",
+    field: "Data",
+    value: "Value",
+    purpose: "Why",
+    source: "Where it came from",
+    empty: "(empty)",
+    account: "Account created on {created}, changed on {updated}.",
+    preferences: "Your preferences",
+    topic: "Topic",
+    channel: "Channel",
+    status: "Status",
+    frequency: "Pace",
+    channels: "Channels",
+    enabled: "On",
+    disabled: "Off",
+    alerts: "Alerts",
+    criteria: "Criteria",
+    general: "General settings",
+    consents: "Your consent history",
+    when: "When",
+    what: "What",
+    change: "Before → after",
+    by: "By whom",
+    policy: "Policy",
+    hash: "Fingerprint",
+    sent: "Messages sent",
+    held: "Messages held back for you (last {days} days)",
+    why: "Why",
+    inbox: "Notifications in the portal",
+    title2: "Title",
+    devices: "Devices getting push notifications",
+    device: "Browser",
+    since: "Since",
+    lastUsed: "Last sent",
+    visitors: "Browsers linked to you by the cookie banner: {count}",
+    sessions: "Portal sign-ins",
+    suppressions: "Blocked addresses",
+    erasures: "Erasure requests",
+    none: "Nothing.",
+    daily: "at most {count} a day",
+    weekly: "at most {count} a week",
+    subscribed: "subscribed",
+    pending: "waiting for confirmation",
+    unsubscribed: "unsubscribed",
+    sending: "being sent",
+    sentStatus: "sent",
+    bounced: "not delivered",
+    complained: "reported as spam",
+    failed: "failed",
+    denied: "not sent",
+    deferred: "held until later",
+    digested: "folded into a digest",
+    queued: "waiting",
+    scheduled: "scheduled",
+    propagating: "in progress",
+    completed: "completed",
+    cancelled: "cancelled",
+  },
+);
+
+const css = `
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1b1f1d;background:#fff;margin:0;line-height:1.5}
+main{max-width:60rem;margin:0 auto;padding:1.5rem}
+h1{color:#1f4d3a;font-size:1.8rem}
+h2{font-size:1.25rem;margin-top:2rem;border-bottom:2px solid #1f4d3a;padding-bottom:.2rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}
+th,td{border-bottom:1px solid #bbb;padding:.4rem;text-align:left;vertical-align:top;font-size:.92rem}
+code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.78rem;word-break:break-all}
+.muted{color:#4a524e}
+@media print{main{padding:0}h2{break-after:avoid}tr{break-inside:avoid}}
+`;
+
+type Topics = Record<string, { nameFr: string; nameEn: string }>;
+
+export function ExportDocument(props: {
+  data: CustomerExport;
+  locale: Locale;
+  topics: Topics;
+  timezone: string;
+  nonce?: string;
+}) {
+  const { data, locale, topics, timezone } = props;
+  const t = text[locale];
+  const when = (iso: string | null) => (iso ? formatDateTime(locale, iso, timezone) : "—");
+  const topic = (key: string) => (topics[key] ? topicName(locale, topics[key]) : key);
+  const channel = (value: string | null) => {
+    const parsed = Channel.safeParse(value);
+    return parsed.success ? channelName(locale, parsed.data) : (value ?? "—");
+  };
+  const status = (value: string) => {
+    const key = value === "sent" ? "sentStatus" : value;
+    return key in t ? t[key as keyof typeof t] : value;
+  };
+  const pace = (value: string) => {
+    const parsed = Frequency.safeParse(value);
+    return parsed.success ? frequencyName(locale, parsed.data) : value;
+  };
+  const known = new Set<string>(reasonCodes);
+  const reasons = (codes: string[]) =>
+    codes
+      .map((code) => (known.has(code) ? reasonText(code as ReasonCode, locale) : code))
+      .join(locale === "fr" ? " ; " : "; ");
+  const { preferences } = data;
+  const nothing = <p className="muted">{t.none}</p>;
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{format(t.title, { brand: data.brand.name })}</title>
+        <style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: css }} />
+      </head>
+      <body>
+        <main>
+          <h1>{format(t.title, { brand: data.brand.name })}</h1>
+          <p className="muted">{format(t.generated, { date: when(data.generatedAt), brand: data.brand.name })}</p>
+          <p className="muted">{t.machine}</p>
+
+          <h2>{t.fields}</h2>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t.field}</th>
+                <th scope="col">{t.value}</th>
+                <th scope="col">{t.purpose}</th>
+                <th scope="col">{t.source}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.fields.map((field) => (
+                <tr key={field.field}>
+                  <th scope="row">{fieldDeclaration(field.field as CustomerField).label[locale]}</th>
+                  <td>{fieldValueText(field.field as CustomerField, field.value, locale) ?? t.empty}</td>
+                  <td>{field.purpose[locale]}</td>
+                  <td>{field.value === null ? "—" : fieldSourceText(field.source, locale)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="muted">
+            {format(t.account, { created: when(data.account.createdAt), updated: when(data.account.updatedAt) })}
+          </p>
+
+          <h2>{t.preferences}</h2>
+          {preferences.subscriptions.length === 0 ? (
+            nothing
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t.topic}</th>
+                  <th scope="col">{t.channel}</th>
+                  <th scope="col">{t.status}</th>
+                  <th scope="col">{t.frequency}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {preferences.subscriptions.map((row) => (
+                  <tr key={`${row.topic}:${row.channel}`}>
+                    <td>{topic(row.topic)}</td>
+                    <td>{channel(row.channel)}</td>
+                    <td>{status(row.status)}</td>
+                    <td>{row.status === "unsubscribed" ? "—" : pace(row.frequency)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <h3>{t.channels}</h3>
+          {Object.keys(preferences.channels).length === 0 ? (
+            nothing
+          ) : (
+            <ul>
+              {Object.entries(preferences.channels).map(([name, settings]) => (
+                <li key={name}>
+                  {channel(name)}
+                  {locale === "fr" ? " : " : ": "}
+                  {settings.enabled ? t.enabled : t.disabled}
+                  {settings.quietHours ? `, ${settings.quietHours.start}–${settings.quietHours.end}` : ""}
+                  {settings.dailyCap !== null ? `, ${format(t.daily, { count: settings.dailyCap })}` : ""}
+                  {settings.weeklyCap !== null ? `, ${format(t.weekly, { count: settings.weeklyCap })}` : ""}
+                </li>
+              ))}
+            </ul>
+          )}
+          <h3>{t.alerts}</h3>
+          {preferences.alertFilters.length === 0 ? (
+            nothing
+          ) : (
+            <ul>
+              {preferences.alertFilters.map((filter) => (
+                <li key={filter.id}>
+                  {topic(filter.topic)}
+                  {filter.label ? ` — ${filter.label}` : ""} ({channel(filter.channel)}, {pace(filter.frequency)}) :{" "}
+                  <code>{JSON.stringify(filter.criteria)}</code>
+                </li>
+              ))}
+            </ul>
+          )}
+          <h3>{t.general}</h3>
+          <pre>
+            <code>
+              {JSON.stringify(
+                {
+                  pausedUntil: preferences.pausedUntil,
+                  context: preferences.context,
+                  excludedTags: preferences.excludedTags,
+                  globalWeeklyCap: preferences.globalWeeklyCap,
+                  digest: preferences.digest,
+                },
+                null,
+                2,
+              )}
+            </code>
+          </pre>
+
+          <h2>{t.consents}</h2>
+          {data.consentHistory.length === 0 ? (
+            nothing
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t.when}</th>
+                  <th scope="col">{t.what}</th>
+                  <th scope="col">{t.change}</th>
+                  <th scope="col">{t.by}</th>
+                  <th scope="col">{t.policy}</th>
+                  <th scope="col">{t.hash}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.consentHistory.map((event) => {
+                  const words = describeConsentEvent(
+                    {
+                      kind: event.kind,
+                      subject: event.subject,
+                      before: JSON.stringify(event.before),
+                      after: JSON.stringify(event.after),
+                    },
+                    locale,
+                    topics,
+                    timezone,
+                  );
+                  return (
+                    <tr key={event.seq}>
+                      <td>{when(event.at)}</td>
+                      <td>{words.what}</td>
+                      <td>
+                        {words.before} → {words.after}
+                      </td>
+                      <td>{consentSourceText(event.source, locale)}</td>
+                      <td>{event.policyVersion}</td>
+                      <td>
+                        <code>{event.hash}</code>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          )}
+
+          <h2>{t.sent}</h2>
+          {data.messagesSent.length === 0 ? (
+            nothing
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t.when}</th>
+                  <th scope="col">{t.topic}</th>
+                  <th scope="col">{t.channel}</th>
+                  <th scope="col">{t.status}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.messagesSent.map((row, index) => (
+                  <tr key={index}>
+                    <td>{when(row.at)}</td>
+                    <td>{topic(row.topic)}</td>
+                    <td>{channel(row.channel)}</td>
+                    <td>{status(row.status)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+
+          <h2>{format(t.held, { days: 90 })}</h2>
+          {data.messagesHeldBack.length === 0 ? (
+            nothing
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t.when}</th>
+                  <th scope="col">{t.topic}</th>
+                  <th scope="col">{t.status}</th>
+                  <th scope="col">{t.why}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.messagesHeldBack.map((row, index) => (
+                  <tr key={index}>
+                    <td>{when(row.at)}</td>
+                    <td>{topic(row.topic)}</td>
+                    <td>{status(row.status)}</td>
+                    <td>{reasons(row.reasons)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+
+          <h2>{t.inbox}</h2>
+          {data.inbox.length === 0 ? (
+            nothing
+          ) : (
+            <ul>
+              {data.inbox.map((item, index) => (
+                <li key={index}>
+                  {when(item.at)} — <strong>{item.title}</strong> : {item.body}
+                </li>
+              ))}
+            </ul>
+          )}
+
+          <h2>{t.devices}</h2>
+          {data.pushDevices.length === 0 ? (
+            nothing
+          ) : (
+            <ul>
+              {data.pushDevices.map((device, index) => (
+                <li key={index}>
+                  {device.userAgent || "—"} ({t.since} {when(device.createdAt)}, {t.lastUsed} {when(device.lastUsedAt)})
+                </li>
+              ))}
+            </ul>
+          )}
+          <p>{format(t.visitors, { count: data.visitorLinks.count })}</p>
+
+          <h2>{t.sessions}</h2>
+          {data.portalSessions.length === 0 ? (
+            nothing
+          ) : (
+            <ul>
+              {data.portalSessions.map((session, index) => (
+                <li key={index}>
+                  {when(session.createdAt)} ({session.via})
+                </li>
+              ))}
+            </ul>
+          )}
+
+          <h2>{t.suppressions}</h2>
+          {data.suppressions.length === 0 ? (
+            nothing
+          ) : (
+            <ul>
+              {data.suppressions.map((row, index) => (
+                <li key={index}>
+                  {row.kind}: {row.reason} ({when(row.since)})
+                </li>
+              ))}
+            </ul>
+          )}
+
+          <h2>{t.erasures}</h2>
+          {data.erasureRequests.length === 0 ? (
+            nothing
+          ) : (
+            <ul>
+              {data.erasureRequests.map((row) => (
+                <li key={row.id}>
+                  {when(row.requestedAt)} : {status(row.status)}
+                </li>
+              ))}
+            </ul>
+          )}
+        </main>
+      </body>
+    </html>
+  );
+}
