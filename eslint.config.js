@@ -7,7 +7,17 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/", "public/build/", "app/db/generated/", "node_modules/", "data/", ".cache/"] },
+  {
+    ignores: [
+      "build/",
+      "public/build/",
+      "public/embed/v1.js",
+      "app/db/generated/",
+      "node_modules/",
+      "data/",
+      ".cache/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   jsxA11y.flatConfigs.recommended,
