@@ -9,12 +9,18 @@ import { Locale, TimeZone } from "~/lib/vocabulary";
 import { appendConsentEvent } from "~/models/consent.server";
 import { ForgettableField, readFieldSources, type FieldSources } from "~/privacy/fields";
 
+/** The external id a tombstone takes once its customer is erased. */
+export const ERASED_PREFIX = "erased:";
+
 export const ExternalId = z
   .string()
   .trim()
   .min(1, "is required")
   .max(200, "must be at most 200 characters")
-  .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces");
+  .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces")
+  // Erased customers stay as tombstones under "erased:<id>" (app/privacy/erasure.server.ts):
+  // no request may reach one, or contact data could be written back into it.
+  .refine((id) => !id.startsWith(ERASED_PREFIX), `must not start with "${ERASED_PREFIX}" (kept for erased customers)`);
 
 export const CustomerInput = z.object({
   externalId: ExternalId,

@@ -8,6 +8,7 @@ import type { Db, Tx } from "~/db/client.server";
 import { foldWriteAheadLog, overwriteOnDelete } from "~/db/scrub.server";
 import { seal } from "~/lib/encryption.server";
 import { appendConsentEvent } from "~/models/consent.server";
+import { ERASED_PREFIX } from "~/models/customer.server";
 import { addSuppression } from "~/models/suppression.server";
 import { wakeUpPrivacyJobs } from "./wake.server";
 
@@ -398,7 +399,7 @@ async function eraseCustomer(
       email: null,
       phone: null,
       name: null,
-      externalId: `erased:${customerId}`,
+      externalId: `${ERASED_PREFIX}${customerId}`,
       fieldSources: "{}",
       erasedAt: now,
     },

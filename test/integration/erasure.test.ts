@@ -290,10 +290,12 @@ describe(`erasure (${testProvider})`, () => {
       expect(decision.body.verdict).toBe("deny");
       expect(decision.body.reasons).toContain("suppressed");
     }
-    // The tombstone cannot be asked for again.
-    const refused = await call("POST", `/api/v1/customers/${encodeURIComponent(`erased:${customerId}`)}/erasure`);
-    expect(refused.status).toBe(409);
-    expect(refused.body.error.code).toBe("already_erased");
+    // The tombstone cannot be reached: not to erase again, nor to write contact data back into it.
+    const tombstone = `/api/v1/customers/${encodeURIComponent(`erased:${customerId}`)}`;
+    expect((await call("POST", `${tombstone}/erasure`)).status).toBe(404);
+    expect((await call("PUT", tombstone, { email: "back@example.net" })).status).toBe(404);
+    expect((await call("GET", tombstone)).status).toBe(404);
+    expect((await api.db.customer.findUniqueOrThrow({ where: { id: customerId } })).email).toBeNull();
   });
 
   it("waits out the grace period, can be cancelled until then, and not after", async () => {
