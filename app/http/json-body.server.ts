@@ -1,6 +1,7 @@
 // Reading a JSON request body from node:http, with the limits and errors the API promises.
 import type { IncomingMessage } from "node:http";
 import { ApiError } from "~/lib/api/errors";
+import { parseJsonBody } from "~/lib/api/parse-json";
 
 export async function readJsonBody(
   req: IncomingMessage,
@@ -15,13 +16,7 @@ export async function readJsonBody(
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > limitBytes) throw tooLarge(limitBytes);
   const text = await readText(req, limitBytes);
-  try {
-    return { text, value: JSON.parse(text) };
-  } catch (error) {
-    throw new ApiError(400, "invalid_json", `The body is not valid JSON: ${(error as Error).message}`, [
-      { path: "(body)", message: "is not valid JSON" },
-    ]);
-  }
+  return { text, value: parseJsonBody(text) };
 }
 
 function tooLarge(limit: number): ApiError {

@@ -77,6 +77,11 @@ export async function readForm(request: Request, csrf: string): Promise<FormData
   if (!csrfMatches(csrf, form)) {
     throw data({ formError: "csrf" }, { status: 403 });
   }
+  // No field a person fills can hold U+0000, and PostgreSQL cannot store it: refuse the form
+  // here rather than fail inside a transaction later.
+  for (const value of form.values()) {
+    if (typeof value === "string" && value.includes("\u0000")) throw data({ formError: "invalid" }, { status: 400 });
+  }
   return form;
 }
 

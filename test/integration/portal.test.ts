@@ -313,6 +313,9 @@ describe(`portal security (${testProvider})`, () => {
       "/portal/pause",
       "/portal/avoid",
       "/portal/inbox",
+      "/portal/cookies",
+      "/portal/data",
+      "/portal/erase",
     ];
     await fc.assert(
       fc.asyncProperty(
@@ -324,7 +327,17 @@ describe(`portal security (${testProvider})`, () => {
           expect(response.status, `${path} ${JSON.stringify(safe)}`).toBeLessThan(500);
         },
       ),
-      { numRuns: 150 },
+      // Every page also gets U+0000, which PostgreSQL cannot store (a 500 there, once).
+      {
+        numRuns: 150,
+        examples: paths.map((path) => [
+          path,
+          [
+            ["id", "\u0000"],
+            ["field", "\u0000"],
+          ],
+        ]),
+      },
     );
   });
 });

@@ -5,6 +5,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import { toApiError } from "~/http/decisions.server";
 import type { EmbedBrand } from "~/models/brand.server";
 import { ApiError, errors } from "./errors";
+import { parseJsonBody } from "./parse-json";
 
 /** A choice is a few hundred bytes; anything near this is not the banner talking. */
 export const EMBED_BODY_LIMIT = 8 * 1024;
@@ -101,13 +102,7 @@ export async function embedJsonBody(request: Request): Promise<unknown> {
     );
   }
   const text = await readLimited(request, EMBED_BODY_LIMIT);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ApiError(400, "invalid_json", `The body is not valid JSON: ${(error as Error).message}`, [
-      { path: "(body)", message: "is not valid JSON" },
-    ]);
-  }
+  return parseJsonBody(text);
 }
 
 async function readLimited(request: Request, limit: number): Promise<string> {

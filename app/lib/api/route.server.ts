@@ -6,6 +6,7 @@ import { z } from "zod";
 import { toApiError } from "~/http/decisions.server";
 import { RateLimiter } from "~/lib/rate-limit";
 import { ApiError, errors, validationError } from "./errors";
+import { parseJsonBody } from "./parse-json";
 
 const failedAuth = new RateLimiter(30 / 60, 30);
 const perKey = new RateLimiter(2_000, 2_000);
@@ -72,13 +73,7 @@ export async function jsonBodyText(request: Request, limit = 256 * 1024): Promis
   const text = await request.text();
   if (text.length > limit)
     throw new ApiError(413, "payload_too_large", `The body is larger than ${Math.round(limit / 1024)} KB`);
-  try {
-    return { text, value: JSON.parse(text) };
-  } catch (error) {
-    throw new ApiError(400, "invalid_json", `The body is not valid JSON: ${(error as Error).message}`, [
-      { path: "(body)", message: "is not valid JSON" },
-    ]);
-  }
+  return { text, value: parseJsonBody(text) };
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
