@@ -57,6 +57,8 @@ const env = {
   DATA_DIR: dir,
   SEED_DEMO: "true",
   MESURE_SECRET: "b".repeat(64),
+  // One client address makes all the load here: lift the banner's per-address limit.
+  EMBED_RATE_LIMIT: "1000000",
 };
 
 const cold = await timeStart(env);
@@ -70,6 +72,15 @@ try {
   results.push(await load("bare node:http, fixed JSON", `${bare.url}/`));
   results.push(await load("Mesure GET /healthz (one SQL query)", `${mesure.url}/healthz`));
   results.push(await load("Mesure GET / (Express + Remix page, 2 reads)", `${mesure.url}/`));
+  // What every page view of a brand's site costs once the banner is on it.
+  results.push(await load("Mesure GET /embed/v1.js (the banner, static)", `${mesure.url}/embed/v1.js`));
+  results.push(
+    await load(
+      "Mesure GET /embed/v1/config (banner config + the visitor's choice)",
+      `${mesure.url}/embed/v1/config?brand=demo&visitor=benchVisitor0000000001`,
+      { origin: mesure.url },
+    ),
+  );
   // The portal, signed in as a demo customer through a support link.
   const link = await runCli(["portal-link", "--brand", "demo", "--customer", "cust-camille"], {
     ...env,

@@ -160,7 +160,9 @@ async function serve(): Promise<void> {
       magicLinkPerEmail: new RateLimiter(5 / 3600, 5),
       magicLinkPerIp: new RateLimiter(30 / 3600, 30),
       // The banner's config and choices: a page view is one call; a busy NAT shares an address.
-      embedPerIp: new RateLimiter(20, 200),
+      // Ten times the rate as burst: a page view makes one or two calls, a busy office behind one
+      // address makes many pages at once.
+      embedPerIp: new RateLimiter(env.EMBED_RATE_LIMIT, env.EMBED_RATE_LIMIT * 10),
     },
   };
   const server = createServer({

@@ -46,6 +46,11 @@ export const envSchema = z
       .int("must be a whole number")
       .min(1, "must be at least 1")
       .default(100_000),
+    EMBED_RATE_LIMIT: z.coerce
+      .number({ error: "must be a number of requests per second" })
+      .int("must be a whole number")
+      .min(1, "must be at least 1")
+      .default(20),
     AUTH_FAILURES_PER_MINUTE: z.coerce
       .number({ error: "must be a number" })
       .int("must be a whole number")

@@ -23,7 +23,8 @@ export function genesisHash(brandId: string): string {
   return crypto.createHash("sha256").update(`mesure-consent-genesis:${brandId}`).digest("hex");
 }
 
-type Hashed = {
+/** The fields an event's hash covers, in the order it covers them (consentEventHash). */
+export type HashedConsentEvent = {
   brandId: string;
   seq: number;
   customerId: string | null;
@@ -39,8 +40,30 @@ type Hashed = {
   prevHash: string;
 };
 
+/** An event as stored: what its hash covers, its id and its hash. */
+export type StoredConsentEvent = HashedConsentEvent & { id: string; hash: string };
+
+/** Selects a StoredConsentEvent: what anyone re-checking a hash must read. */
+export const storedConsentEventSelect = {
+  id: true,
+  brandId: true,
+  seq: true,
+  customerId: true,
+  visitorId: true,
+  kind: true,
+  subject: true,
+  before: true,
+  after: true,
+  source: true,
+  policyVersion: true,
+  shownTextHash: true,
+  createdAt: true,
+  prevHash: true,
+  hash: true,
+} as const;
+
 /** The hash of an event: fixed field order, so verification can recompute it exactly. */
-export function consentEventHash(event: Hashed): string {
+export function consentEventHash(event: HashedConsentEvent): string {
   const canonical = JSON.stringify([
     event.brandId,
     event.seq,
@@ -73,7 +96,7 @@ export async function appendConsentEvent(
     data: { length: { increment: 1 } },
     select: { length: true, headHash: true },
   });
-  const event: Hashed = {
+  const event: HashedConsentEvent = {
     brandId: input.brandId,
     seq: head.length,
     customerId: input.customerId ?? null,

@@ -1,7 +1,7 @@
 // Proof that a brand's consent ledger is whole: walks the hash chain from the first event to the
 // head, recomputing every hash, and names the first event where the chain breaks.
 import type { Tx } from "~/db/client.server";
-import { consentEventHash, genesisHash } from "~/models/consent.server";
+import { consentEventHash, genesisHash, storedConsentEventSelect } from "~/models/consent.server";
 
 export type ChainBreak = {
   /** The position where the chain stops holding, and the row found there (if any). */
@@ -15,24 +15,6 @@ export type ChainReport =
   { intact: true; length: number; headHash: string } | { intact: false; checked: number; break: ChainBreak };
 
 const PAGE = 1_000;
-
-const hashedSelect = {
-  id: true,
-  brandId: true,
-  seq: true,
-  customerId: true,
-  visitorId: true,
-  kind: true,
-  subject: true,
-  before: true,
-  after: true,
-  source: true,
-  policyVersion: true,
-  shownTextHash: true,
-  createdAt: true,
-  prevHash: true,
-  hash: true,
-} as const;
 
 /**
  * Checks every event of the brand in order. Each kind of tampering shows up as one of the breaks:
@@ -48,7 +30,7 @@ export async function verifyConsentChain(db: Tx, brandId: string): Promise<Chain
       where: { brandId, seq: { gte: expected } },
       orderBy: { seq: "asc" },
       take: PAGE,
-      select: hashedSelect,
+      select: storedConsentEventSelect,
     });
     for (const row of rows) {
       const broken = (problem: ChainBreak["problem"], message: string): ChainReport => ({

@@ -2,46 +2,11 @@
 // hash covers, exactly as stored, so anyone can recompute each hash and check it against the
 // brand's chain without trusting Mesure's word.
 import type { Tx } from "~/db/client.server";
-import { consentEventHash } from "~/models/consent.server";
+import { consentEventHash, storedConsentEventSelect, type StoredConsentEvent } from "~/models/consent.server";
 
 export const RECEIPT_FORMAT = "mesure-consent-receipt/1";
 
-const hashedSelect = {
-  id: true,
-  brandId: true,
-  seq: true,
-  customerId: true,
-  visitorId: true,
-  kind: true,
-  subject: true,
-  before: true,
-  after: true,
-  source: true,
-  policyVersion: true,
-  shownTextHash: true,
-  createdAt: true,
-  prevHash: true,
-  hash: true,
-} as const;
-
-export type LedgerEvent = {
-  id: string;
-  brandId: string;
-  seq: number;
-  customerId: string | null;
-  visitorId: string | null;
-  kind: string;
-  subject: string;
-  /** JSON text, as hashed. */
-  before: string;
-  after: string;
-  source: string;
-  policyVersion: string;
-  shownTextHash: string | null;
-  createdAt: Date;
-  prevHash: string;
-  hash: string;
-};
+export type LedgerEvent = StoredConsentEvent;
 
 /**
  * The customer's events, oldest first: those written for them, and the cookie choices of the
@@ -62,7 +27,7 @@ export async function listCustomerConsentEvents(
       OR: [{ customerId: owner.customerId }, ...(visitors.length ? [{ visitorId: { in: visitors } }] : [])],
     },
     orderBy: { seq: "asc" },
-    select: hashedSelect,
+    select: storedConsentEventSelect,
   });
 }
 
