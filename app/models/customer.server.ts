@@ -7,7 +7,7 @@ import type { Db, Tx } from "~/db/client.server";
 import { toJson } from "~/lib/json-column";
 import { Locale, TimeZone } from "~/lib/vocabulary";
 import { appendConsentEvent } from "~/models/consent.server";
-import { ForgettableField, readFieldSources, type FieldSources } from "~/privacy/fields";
+import { customerFields, ForgettableField, readFieldSources, type FieldSources } from "~/privacy/fields";
 
 /** The external id a tombstone takes once its customer is erased. */
 export const ERASED_PREFIX = "erased:";
@@ -144,6 +144,33 @@ export async function getCustomer(db: Tx, input: { brandId: string; externalId: 
     where: { brandId_externalId: { brandId: input.brandId, externalId: input.externalId } },
     select: customerSelect,
   });
+}
+
+/** The brand's customer (not erased) at this address, as an email to them needs it; null when there is none. */
+export async function findCustomerByEmail(db: Tx, input: { brandId: string; email: string }) {
+  const customer = await db.customer.findFirst({
+    where: { brandId: input.brandId, email: input.email, erasedAt: null },
+    select: { id: true, email: true, locale: true },
+  });
+  return customer?.email ? { ...customer, email: customer.email } : null;
+}
+
+/**
+ * The customer, with each field Mesure stores for them and where its value came from (null when
+ * it is empty or its source was not recorded): what the portal shows and the export holds.
+ */
+export async function getCustomerFields(db: Tx, owner: { brandId: string; customerId: string }) {
+  const customer = await db.customer.findFirstOrThrow({
+    where: { id: owner.customerId, brandId: owner.brandId },
+    select: customerSelect,
+  });
+  const sources = readFieldSources(customer.fieldSources);
+  const fields = customerFields.map((field) => ({
+    field,
+    value: customer[field],
+    source: customer[field] === null ? null : (sources[field] ?? null),
+  }));
+  return { ...customer, fields };
 }
 
 /**

@@ -4,7 +4,7 @@
 // and opens one dispatch per connector; the jobs (jobs.server.ts) then tell each connector until
 // it acknowledges (connector-delivery.server.ts). The brand has one calendar month (art. 12(3)).
 import { transact, type Recorder } from "~/db/changes.server";
-import type { Db, Tx } from "~/db/client.server";
+import type { Db, Prisma, Tx } from "~/db/client.server";
 import { foldWriteAheadLog, overwriteOnDelete } from "~/db/scrub.server";
 import { seal } from "~/lib/encryption.server";
 import { appendConsentEvent } from "~/models/consent.server";
@@ -141,9 +141,9 @@ export async function cancelErasure(
   return count > 0;
 }
 
-const statusSelect = {
+/** A request's own columns, as its status and the export show them. */
+const requestSelect = {
   id: true,
-  brandId: true,
   status: true,
   via: true,
   requestedAt: true,
@@ -152,6 +152,11 @@ const statusSelect = {
   erasedAt: true,
   completedAt: true,
   cancelledAt: true,
+} as const;
+
+const statusSelect = {
+  ...requestSelect,
+  brandId: true,
   dispatches: {
     orderBy: { connectorName: "asc" },
     select: {
@@ -166,27 +171,7 @@ const statusSelect = {
   },
 } as const;
 
-type StatusRow = {
-  id: string;
-  brandId: string;
-  status: string;
-  via: string;
-  requestedAt: Date;
-  executeAt: Date;
-  deadlineAt: Date;
-  erasedAt: Date | null;
-  completedAt: Date | null;
-  cancelledAt: Date | null;
-  dispatches: {
-    connectorName: string;
-    status: string;
-    attempts: number;
-    lastAttemptAt: Date | null;
-    acknowledgedAt: Date | null;
-    nextAttemptAt: Date;
-    lastError: string | null;
-  }[];
-};
+type StatusRow = Prisma.ErasureRequestGetPayload<{ select: typeof statusSelect }>;
 
 async function toStatus(db: Tx, row: StatusRow): Promise<ErasureStatus> {
   const status = row.status as ErasureStatus["status"];
@@ -251,6 +236,15 @@ export async function getErasureStatus(
     select: statusSelect,
   });
   return row ? toStatus(db, row) : null;
+}
+
+/** Every request of the customer's, oldest first, without the systems' progress. */
+export async function listErasureRequests(db: Tx, owner: { brandId: string; customerId: string }) {
+  return db.erasureRequest.findMany({
+    where: { brandId: owner.brandId, customerId: owner.customerId },
+    orderBy: { requestedAt: "asc" },
+    select: requestSelect,
+  });
 }
 
 /** The customer's request that is scheduled or propagating, if any. */

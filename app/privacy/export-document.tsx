@@ -1,6 +1,7 @@
 // The readable export: the same document as export.json, laid out as one standalone HTML page
 // (its own styles, no script, no outside resource) that opens from disk and prints well, in the
 // customer's language. Rendered by React, so every value is escaped.
+import type { ReactNode } from "react";
 import { channelName, formatDateTime, frequencyName, topicName } from "~/components/portal/words";
 import { bilingual, format } from "~/lib/bilingual";
 import { Channel, Frequency, type Locale } from "~/lib/vocabulary";
@@ -152,6 +153,65 @@ code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.78rem;word-bre
 
 type Topics = Record<string, { nameFr: string; nameEn: string }>;
 
+/** A column of a table: its header, and what a row shows under it. */
+type Column<Row> = [header: string, cell: (row: Row) => ReactNode];
+
+// The document is rendered once to static markup, so a row's index serves as its key.
+
+/**
+ * A table with one row per item; `nothing` stands in for it when there are no rows. With
+ * `rowHeader`, the first column heads each row.
+ */
+function DataTable<Row>(props: {
+  rows: readonly Row[];
+  columns: Column<Row>[];
+  nothing?: ReactNode;
+  rowHeader?: boolean;
+}) {
+  const { rows, columns, rowHeader = false } = props;
+  if (rows.length === 0 && props.nothing !== undefined) return props.nothing;
+  return (
+    <table>
+      <thead>
+        <tr>
+          {columns.map(([header]) => (
+            <th scope="col" key={header}>
+              {header}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row, index) => (
+          <tr key={index}>
+            {columns.map(([header, cell], column) =>
+              rowHeader && column === 0 ? (
+                <th scope="row" key={header}>
+                  {cell(row)}
+                </th>
+              ) : (
+                <td key={header}>{cell(row)}</td>
+              ),
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** A bulleted list with one line per item, or `nothing` when there are none. */
+function BulletList<Item>(props: { items: readonly Item[]; line: (item: Item) => ReactNode; nothing: ReactNode }) {
+  if (props.items.length === 0) return props.nothing;
+  return (
+    <ul>
+      {props.items.map((item, index) => (
+        <li key={index}>{props.line(item)}</li>
+      ))}
+    </ul>
+  );
+}
+
 export function ExportDocument(props: {
   data: CustomerExport;
   locale: Locale;
@@ -182,6 +242,20 @@ export function ExportDocument(props: {
       .join(locale === "fr" ? " ; " : "; ");
   const { preferences } = data;
   const nothing = <p className="muted">{t.none}</p>;
+  const consentHistory = data.consentHistory.map((event) => ({
+    event,
+    words: describeConsentEvent(
+      {
+        kind: event.kind,
+        subject: event.subject,
+        before: JSON.stringify(event.before),
+        after: JSON.stringify(event.after),
+      },
+      locale,
+      topics,
+      timezone,
+    ),
+  }));
   return (
     <html lang={locale}>
       <head>
@@ -197,86 +271,58 @@ export function ExportDocument(props: {
           <p className="muted">{t.machine}</p>
 
           <h2>{t.fields}</h2>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t.field}</th>
-                <th scope="col">{t.value}</th>
-                <th scope="col">{t.purpose}</th>
-                <th scope="col">{t.source}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.fields.map((field) => (
-                <tr key={field.field}>
-                  <th scope="row">{fieldDeclaration(field.field as CustomerField).label[locale]}</th>
-                  <td>{fieldValueText(field.field as CustomerField, field.value, locale) ?? t.empty}</td>
-                  <td>{field.purpose[locale]}</td>
-                  <td>{field.value === null ? "—" : fieldSourceText(field.source, locale)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            rows={data.fields}
+            rowHeader
+            columns={[
+              [t.field, (field) => fieldDeclaration(field.field as CustomerField).label[locale]],
+              [t.value, (field) => fieldValueText(field.field as CustomerField, field.value, locale) ?? t.empty],
+              [t.purpose, (field) => field.purpose[locale]],
+              [t.source, (field) => (field.value === null ? "—" : fieldSourceText(field.source, locale))],
+            ]}
+          />
           <p className="muted">
             {format(t.account, { created: when(data.account.createdAt), updated: when(data.account.updatedAt) })}
           </p>
 
           <h2>{t.preferences}</h2>
-          {preferences.subscriptions.length === 0 ? (
-            nothing
-          ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t.topic}</th>
-                  <th scope="col">{t.channel}</th>
-                  <th scope="col">{t.status}</th>
-                  <th scope="col">{t.frequency}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {preferences.subscriptions.map((row) => (
-                  <tr key={`${row.topic}:${row.channel}`}>
-                    <td>{topic(row.topic)}</td>
-                    <td>{channel(row.channel)}</td>
-                    <td>{status(row.status)}</td>
-                    <td>{row.status === "unsubscribed" ? "—" : pace(row.frequency)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <DataTable
+            rows={preferences.subscriptions}
+            nothing={nothing}
+            columns={[
+              [t.topic, (row) => topic(row.topic)],
+              [t.channel, (row) => channel(row.channel)],
+              [t.status, (row) => status(row.status)],
+              [t.frequency, (row) => (row.status === "unsubscribed" ? "—" : pace(row.frequency))],
+            ]}
+          />
           <h3>{t.channels}</h3>
-          {Object.keys(preferences.channels).length === 0 ? (
-            nothing
-          ) : (
-            <ul>
-              {Object.entries(preferences.channels).map(([name, settings]) => (
-                <li key={name}>
-                  {channel(name)}
-                  {locale === "fr" ? " : " : ": "}
-                  {settings.enabled ? t.enabled : t.disabled}
-                  {settings.quietHours ? `, ${settings.quietHours.start}–${settings.quietHours.end}` : ""}
-                  {settings.dailyCap !== null ? `, ${format(t.daily, { count: settings.dailyCap })}` : ""}
-                  {settings.weeklyCap !== null ? `, ${format(t.weekly, { count: settings.weeklyCap })}` : ""}
-                </li>
-              ))}
-            </ul>
-          )}
+          <BulletList
+            items={Object.entries(preferences.channels)}
+            nothing={nothing}
+            line={([name, settings]) => (
+              <>
+                {channel(name)}
+                {locale === "fr" ? " : " : ": "}
+                {settings.enabled ? t.enabled : t.disabled}
+                {settings.quietHours ? `, ${settings.quietHours.start}–${settings.quietHours.end}` : ""}
+                {settings.dailyCap !== null ? `, ${format(t.daily, { count: settings.dailyCap })}` : ""}
+                {settings.weeklyCap !== null ? `, ${format(t.weekly, { count: settings.weeklyCap })}` : ""}
+              </>
+            )}
+          />
           <h3>{t.alerts}</h3>
-          {preferences.alertFilters.length === 0 ? (
-            nothing
-          ) : (
-            <ul>
-              {preferences.alertFilters.map((filter) => (
-                <li key={filter.id}>
-                  {topic(filter.topic)}
-                  {filter.label ? ` — ${filter.label}` : ""} ({channel(filter.channel)}, {pace(filter.frequency)}) :{" "}
-                  <code>{JSON.stringify(filter.criteria)}</code>
-                </li>
-              ))}
-            </ul>
-          )}
+          <BulletList
+            items={preferences.alertFilters}
+            nothing={nothing}
+            line={(filter) => (
+              <>
+                {topic(filter.topic)}
+                {filter.label ? ` — ${filter.label}` : ""} ({channel(filter.channel)}, {pace(filter.frequency)}) :{" "}
+                <code>{JSON.stringify(filter.criteria)}</code>
+              </>
+            )}
+          />
           <h3>{t.general}</h3>
           <pre>
             <code>
@@ -295,169 +341,84 @@ export function ExportDocument(props: {
           </pre>
 
           <h2>{t.consents}</h2>
-          {data.consentHistory.length === 0 ? (
-            nothing
-          ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t.when}</th>
-                  <th scope="col">{t.what}</th>
-                  <th scope="col">{t.change}</th>
-                  <th scope="col">{t.by}</th>
-                  <th scope="col">{t.policy}</th>
-                  <th scope="col">{t.hash}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.consentHistory.map((event) => {
-                  const words = describeConsentEvent(
-                    {
-                      kind: event.kind,
-                      subject: event.subject,
-                      before: JSON.stringify(event.before),
-                      after: JSON.stringify(event.after),
-                    },
-                    locale,
-                    topics,
-                    timezone,
-                  );
-                  return (
-                    <tr key={event.seq}>
-                      <td>{when(event.at)}</td>
-                      <td>{words.what}</td>
-                      <td>
-                        {words.before} → {words.after}
-                      </td>
-                      <td>{consentSourceText(event.source, locale)}</td>
-                      <td>{event.policyVersion}</td>
-                      <td>
-                        <code>{event.hash}</code>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          )}
+          <DataTable
+            rows={consentHistory}
+            nothing={nothing}
+            columns={[
+              [t.when, ({ event }) => when(event.at)],
+              [t.what, ({ words }) => words.what],
+              [t.change, ({ words }) => `${words.before} → ${words.after}`],
+              [t.by, ({ event }) => consentSourceText(event.source, locale)],
+              [t.policy, ({ event }) => event.policyVersion],
+              [t.hash, ({ event }) => <code>{event.hash}</code>],
+            ]}
+          />
 
           <h2>{t.sent}</h2>
-          {data.messagesSent.length === 0 ? (
-            nothing
-          ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t.when}</th>
-                  <th scope="col">{t.topic}</th>
-                  <th scope="col">{t.channel}</th>
-                  <th scope="col">{t.status}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.messagesSent.map((row, index) => (
-                  <tr key={index}>
-                    <td>{when(row.at)}</td>
-                    <td>{topic(row.topic)}</td>
-                    <td>{channel(row.channel)}</td>
-                    <td>{status(row.status)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <DataTable
+            rows={data.messagesSent}
+            nothing={nothing}
+            columns={[
+              [t.when, (row) => when(row.at)],
+              [t.topic, (row) => topic(row.topic)],
+              [t.channel, (row) => channel(row.channel)],
+              [t.status, (row) => status(row.status)],
+            ]}
+          />
 
           <h2>{format(t.held, { days: 90 })}</h2>
-          {data.messagesHeldBack.length === 0 ? (
-            nothing
-          ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t.when}</th>
-                  <th scope="col">{t.topic}</th>
-                  <th scope="col">{t.status}</th>
-                  <th scope="col">{t.why}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.messagesHeldBack.map((row, index) => (
-                  <tr key={index}>
-                    <td>{when(row.at)}</td>
-                    <td>{topic(row.topic)}</td>
-                    <td>{status(row.status)}</td>
-                    <td>{reasons(row.reasons)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <DataTable
+            rows={data.messagesHeldBack}
+            nothing={nothing}
+            columns={[
+              [t.when, (row) => when(row.at)],
+              [t.topic, (row) => topic(row.topic)],
+              [t.status, (row) => status(row.status)],
+              [t.why, (row) => reasons(row.reasons)],
+            ]}
+          />
 
           <h2>{t.inbox}</h2>
-          {data.inbox.length === 0 ? (
-            nothing
-          ) : (
-            <ul>
-              {data.inbox.map((item, index) => (
-                <li key={index}>
-                  {when(item.at)} — <strong>{item.title}</strong> : {item.body}
-                </li>
-              ))}
-            </ul>
-          )}
+          <BulletList
+            items={data.inbox}
+            nothing={nothing}
+            line={(item) => (
+              <>
+                {when(item.at)} — <strong>{item.title}</strong> : {item.body}
+              </>
+            )}
+          />
 
           <h2>{t.devices}</h2>
-          {data.pushDevices.length === 0 ? (
-            nothing
-          ) : (
-            <ul>
-              {data.pushDevices.map((device, index) => (
-                <li key={index}>
-                  {device.userAgent || "—"} ({t.since} {when(device.createdAt)}, {t.lastUsed} {when(device.lastUsedAt)})
-                </li>
-              ))}
-            </ul>
-          )}
+          <BulletList
+            items={data.pushDevices}
+            nothing={nothing}
+            line={(device) =>
+              `${device.userAgent || "—"} (${t.since} ${when(device.createdAt)}, ${t.lastUsed} ${when(device.lastUsedAt)})`
+            }
+          />
           <p>{format(t.visitors, { count: data.visitorLinks.count })}</p>
 
           <h2>{t.sessions}</h2>
-          {data.portalSessions.length === 0 ? (
-            nothing
-          ) : (
-            <ul>
-              {data.portalSessions.map((session, index) => (
-                <li key={index}>
-                  {when(session.createdAt)} ({session.via})
-                </li>
-              ))}
-            </ul>
-          )}
+          <BulletList
+            items={data.portalSessions}
+            nothing={nothing}
+            line={(session) => `${when(session.createdAt)} (${session.via})`}
+          />
 
           <h2>{t.suppressions}</h2>
-          {data.suppressions.length === 0 ? (
-            nothing
-          ) : (
-            <ul>
-              {data.suppressions.map((row, index) => (
-                <li key={index}>
-                  {row.kind}: {row.reason} ({when(row.since)})
-                </li>
-              ))}
-            </ul>
-          )}
+          <BulletList
+            items={data.suppressions}
+            nothing={nothing}
+            line={(row) => `${row.kind}: ${row.reason} (${when(row.since)})`}
+          />
 
           <h2>{t.erasures}</h2>
-          {data.erasureRequests.length === 0 ? (
-            nothing
-          ) : (
-            <ul>
-              {data.erasureRequests.map((row) => (
-                <li key={row.id}>
-                  {when(row.requestedAt)} : {status(row.status)}
-                </li>
-              ))}
-            </ul>
-          )}
+          <BulletList
+            items={data.erasureRequests}
+            nothing={nothing}
+            line={(row) => `${when(row.requestedAt)} : ${status(row.status)}`}
+          />
         </main>
       </body>
     </html>

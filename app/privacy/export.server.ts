@@ -26,9 +26,11 @@ import { z } from "zod";
 import type { Tx } from "~/db/client.server";
 import { suppressionHash } from "~/decisions/snapshot-load.server";
 import { fromJson } from "~/lib/json-column";
+import { getCustomerFields } from "~/models/customer.server";
 import { readPreferences } from "~/models/preferences-view.server";
 import { listCustomerConsentEvents } from "./consent-receipt.server";
-import { customerFields, fieldDeclaration, readFieldSources } from "./fields";
+import { listErasureRequests } from "./erasure.server";
+import { fieldDeclaration } from "./fields";
 
 export const EXPORT_FORMAT = "mesure-export/1";
 export const HELD_BACK_DAYS = 90;
@@ -46,21 +48,10 @@ function decoded(text: string): unknown {
 export async function exportCustomerData(db: Tx, owner: { brandId: string; customerId: string }, now = new Date()) {
   const { brandId, customerId } = owner;
   const scoped = { brandId, customerId };
-  const customer = await db.customer.findFirstOrThrow({
-    where: { id: customerId, brandId },
-    select: {
-      externalId: true,
-      email: true,
-      phone: true,
-      name: true,
-      locale: true,
-      timezone: true,
-      fieldSources: true,
-      createdAt: true,
-      updatedAt: true,
-      brand: { select: { slug: true, name: true } },
-    },
-  });
+  const [customer, brand] = await Promise.all([
+    getCustomerFields(db, owner),
+    db.brand.findUniqueOrThrow({ where: { id: brandId }, select: { slug: true, name: true } }),
+  ]);
   const since = new Date(now.getTime() - HELD_BACK_DAYS * 86_400_000);
   const [preferences, events, deliveries, held, inbox, devices, links, sessions, erasures, suppressions] =
     await Promise.all([
@@ -97,38 +88,17 @@ export async function exportCustomerData(db: Tx, owner: { brandId: string; custo
         orderBy: { createdAt: "asc" },
         select: { via: true, createdAt: true, expiresAt: true, revokedAt: true },
       }),
-      db.erasureRequest.findMany({
-        where: scoped,
-        orderBy: { requestedAt: "asc" },
-        select: {
-          id: true,
-          status: true,
-          via: true,
-          requestedAt: true,
-          executeAt: true,
-          deadlineAt: true,
-          erasedAt: true,
-          completedAt: true,
-          cancelledAt: true,
-        },
-      }),
+      listErasureRequests(db, owner),
       suppressionsOf(db, brandId, customer),
     ]);
-  const sources = readFieldSources(customer.fieldSources);
   const { customer: _contact, ...choices } = preferences;
   return {
     format: EXPORT_FORMAT,
     generatedAt: now.toISOString(),
-    brand: { slug: customer.brand.slug, name: customer.brand.name },
-    fields: customerFields.map((field) => {
+    brand: { slug: brand.slug, name: brand.name },
+    fields: customer.fields.map(({ field, value, source }) => {
       const declaration = fieldDeclaration(field);
-      return {
-        field,
-        value: customer[field],
-        purpose: declaration.purpose,
-        source: customer[field] === null ? null : (sources[field] ?? null),
-        optional: declaration.optional,
-      };
+      return { field, value, purpose: declaration.purpose, source, optional: declaration.optional };
     }),
     account: { createdAt: customer.createdAt.toISOString(), updatedAt: customer.updatedAt.toISOString() },
     preferences: choices,

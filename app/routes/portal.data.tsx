@@ -14,17 +14,15 @@ import { parseForm, readForm } from "~/lib/forms.server";
 import { resolveLocale } from "~/lib/i18n";
 import { requireVisit } from "~/lib/portal-auth.server";
 import { Channel } from "~/lib/vocabulary";
-import { forgetField } from "~/models/customer.server";
+import { forgetField, getCustomerFields } from "~/models/customer.server";
 import { listTopics } from "~/models/topic.server";
 import { listCustomerConsentEvents } from "~/privacy/consent-receipt.server";
 import { describeConsentEvent } from "~/privacy/consent-words";
 import {
-  customerFields,
   fieldDeclaration,
   fieldSourceText,
   fieldValueText,
   ForgettableField,
-  readFieldSources,
   type CustomerField,
 } from "~/privacy/fields";
 import styles from "~/styles/privacy.css";
@@ -129,18 +127,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const owner = { brandId: visit.brand.id, customerId: visit.customer.id };
   const since = new Date(Date.now() - HELD_DAYS * 86_400_000);
   const [customer, events, topics, sentByChannel, recent, held] = await Promise.all([
-    db.customer.findFirstOrThrow({
-      where: { id: owner.customerId, brandId: owner.brandId },
-      select: {
-        externalId: true,
-        email: true,
-        phone: true,
-        name: true,
-        locale: true,
-        timezone: true,
-        fieldSources: true,
-      },
-    }),
+    getCustomerFields(db, owner),
     listCustomerConsentEvents(db, owner),
     listTopics(db, owner.brandId),
     db.delivery.groupBy({ by: ["channel"], where: { ...owner, status: "sent" }, _count: { _all: true } }),
@@ -154,16 +141,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       where: { ...owner, createdAt: { gt: since }, status: { in: ["denied", "deferred", "digested"] } },
     }),
   ]);
-  const sources = readFieldSources(customer.fieldSources);
   const forget = ForgettableField.safeParse(new URL(request.url).searchParams.get("forget"));
   return {
     brand: visit.brand.name,
     timezone: visit.customer.timezone,
-    fields: customerFields.map((field) => ({
-      field,
-      value: customer[field],
-      source: customer[field] === null ? null : (sources[field] ?? null),
-    })),
+    fields: customer.fields,
     confirm: forget.success && customer[forget.data] !== null ? forget.data : null,
     topics: Object.fromEntries(topics.map((topic) => [topic.key, { nameFr: topic.nameFr, nameEn: topic.nameEn }])),
     consents: {

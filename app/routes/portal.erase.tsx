@@ -5,9 +5,16 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { CsrfField, FieldError, invalid, Status } from "~/components/portal/form";
-import { useFocusFirstError } from "~/components/privacy/focus-first-error";
+import { CsrfField, Status } from "~/components/portal/form";
+import {
+  CancelErasureForm,
+  cancelOutcome,
+  notUnderstood,
+  UnderstandBox,
+  understood,
+} from "~/components/privacy/erasure-forms";
 import { ErasureProgress, erasureStatusView } from "~/components/privacy/erasure-progress";
+import { useFocusFirstError } from "~/components/privacy/focus-first-error";
 import { useLocale } from "~/components/use-t";
 import { bilingual, format, plural } from "~/lib/bilingual";
 import { readForm } from "~/lib/forms.server";
@@ -42,8 +49,6 @@ const text = bilingual(
     noSystems: "{brand} n'a déclaré aucun autre système : seul Mesure est concerné.",
     after:
       "Une fois vos données effacées, vous ne pourrez plus vous connecter à ce portail. Un e-mail vous donnera un lien pour suivre l'avancement.",
-    understand: "J'ai compris : mes données seront effacées et cela ne pourra pas être défait.",
-    mustUnderstand: "Cochez cette case pour confirmer que vous avez compris.",
     submit: "Effacer mes données",
     sending: "Envoi…",
     fix: "Un point est à corriger ; rien n'a été demandé.",
@@ -52,10 +57,6 @@ const text = bilingual(
     follow: "Lien de suivi, qui fonctionnera même après l'effacement (gardez-le) :",
     followLink: "page de suivi de votre demande",
     emailSent: "Un e-mail de confirmation avec ce lien vous a été envoyé.",
-    cancel: "Annuler ma demande",
-    cancelHint: "Possible tant que l'effacement n'a pas commencé.",
-    cancelled: "Votre demande est annulée : rien n'a été effacé.",
-    tooLate: "Il est trop tard pour annuler : l'effacement a commencé.",
   },
   {
     title: "Delete my data",
@@ -79,8 +80,6 @@ const text = bilingual(
     noSystems: "{brand} has declared no other system: only Mesure is concerned.",
     after:
       "Once your data is erased, you can no longer sign in to this portal. An email will give you a link to follow the progress.",
-    understand: "I understand: my data will be erased and this cannot be undone.",
-    mustUnderstand: "Tick this box to confirm that you understand.",
     submit: "Erase my data",
     sending: "Sending…",
     fix: "One thing needs fixing; nothing was asked for.",
@@ -89,10 +88,6 @@ const text = bilingual(
     follow: "Status link, which keeps working after the erasure (keep it):",
     followLink: "status page of your request",
     emailSent: "A confirmation email with this link has been sent to you.",
-    cancel: "Cancel my request",
-    cancelHint: "Possible until the erasure has started.",
-    cancelled: "Your request is cancelled: nothing was erased.",
-    tooLate: "Too late to cancel: the erasure has started.",
   },
 );
 
@@ -130,15 +125,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const cancelled = open ? await cancelErasure(db, { brandId: owner.brandId, requestId: open.id }) : false;
     return data(
       {
-        message: cancelled ? t.cancelled : t.tooLate,
+        message: cancelOutcome(locale, cancelled),
         tone: cancelled ? ("ok" as const) : ("error" as const),
         errors: null,
       },
       { status: cancelled ? 200 : 409 },
     );
   }
-  if (form.get("understand") !== "on") {
-    return data({ message: t.fix, tone: "error" as const, errors: { understand: t.mustUnderstand } }, { status: 400 });
+  if (!understood(form)) {
+    return data(
+      { message: t.fix, tone: "error" as const, errors: { understand: notUnderstood(locale) } },
+      { status: 400 },
+    );
   }
   const now = new Date();
   let result;
@@ -179,18 +177,7 @@ export default function Erase() {
             {t.follow} <a href={open.statusPath}>{t.followLink}</a>
           </p>
           {hasEmail ? <p className="hint">{t.emailSent}</p> : null}
-          {open.view.status === "scheduled" ? (
-            <Form method="post" className="actions">
-              <CsrfField />
-              <input type="hidden" name="intent" value="cancel" />
-              <button type="submit" className="button secondary" disabled={busy} aria-describedby="cancel-hint">
-                {t.cancel}
-              </button>
-              <span className="hint" id="cancel-hint">
-                {t.cancelHint}
-              </span>
-            </Form>
-          ) : null}
+          {open.view.status === "scheduled" ? <CancelErasureForm /> : null}
         </>
       ) : (
         <>
@@ -232,11 +219,7 @@ export default function Erase() {
             <Form method="post" className="stack" noValidate ref={form}>
               <CsrfField />
               <input type="hidden" name="intent" value="request" />
-              <div className="field checkbox">
-                <input type="checkbox" id="understand" name="understand" required {...invalid("understand", errors)} />
-                <label htmlFor="understand">{t.understand}</label>
-              </div>
-              <FieldError name="understand" errors={errors} />
+              <UnderstandBox errors={errors} />
               <div>
                 <button type="submit" className="button danger" disabled={busy}>
                   {busy ? t.sending : t.submit}

@@ -4,16 +4,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
-import { LanguageSwitch } from "~/components/language-switch";
 import { CsrfField, FieldError, invalid, Status } from "~/components/portal/form";
+import { filledHoneypot, Honeypot, PublicPage } from "~/components/public-page";
 import { useLocale } from "~/components/use-t";
 import { bilingual } from "~/lib/bilingual";
 import { parseForm, readForm } from "~/lib/forms.server";
 import { resolveLocale } from "~/lib/i18n";
-import { fromJson } from "~/lib/json-column";
 import { sendMagicLinkInBackground } from "~/lib/portal-mail.server";
-import { Slug, Theme } from "~/lib/vocabulary";
+import { brandFromQuery, EmailStep, takeEmailAllowance } from "~/lib/public-forms.server";
+import { findCustomerByEmail } from "~/models/customer.server";
 
 const text = bilingual(
   {
@@ -27,7 +26,6 @@ const text = bilingual(
     limited: "Trop de demandes pour l'instant. Réessayez dans une heure.",
     noBrand:
       "Pour ouvrir vos préférences, utilisez le lien « Gérer mes préférences » en bas d'un message de la marque.",
-    website: "Ne remplissez pas ce champ",
   },
   {
     title: "Your communication preferences",
@@ -40,49 +38,31 @@ const text = bilingual(
     limited: "Too many requests for now. Try again in an hour.",
     noBrand:
       "To open your preferences, use the \u201cManage my preferences\u201d link at the foot of one of the brand's messages.",
-    website: "Leave this field empty",
   },
 );
 
 export const meta: MetaFunction = () => [{ title: "Mesure" }];
 
-async function brandFrom(request: Request, context: LoaderFunctionArgs["context"]) {
-  const slug = Slug.safeParse(new URL(request.url).searchParams.get("brand"));
-  if (!slug.success) return null;
-  const brand = await context.services.db.brand.findUnique({
-    where: { slug: slug.data },
-    select: { id: true, slug: true, name: true, theme: true },
-  });
-  return brand && { ...brand, theme: fromJson(Theme, brand.theme, "Brand.theme") };
-}
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const brand = await brandFrom(request, context);
+  const brand = await brandFromQuery(request, context.services.db);
   const expired = new URL(request.url).searchParams.get("expired") === "1";
   return { brand: brand && { name: brand.name }, expired };
 }
 
-const SignIn = z.object({ email: z.string().trim().toLowerCase().email().max(254) });
-
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request, context.csrf);
   const { locale } = resolveLocale(request);
-  const brand = await brandFrom(request, context);
+  const brand = await brandFromQuery(request, context.services.db);
   if (!brand) return data({ sent: false, errors: null, limited: false }, { status: 404 });
-  // A robot filled the field people cannot see: answer as if sent, send nothing.
-  if (String(form.get("website") ?? "") !== "") return { sent: true, errors: null, limited: false };
-  const parsed = parseForm(SignIn, { email: form.get("email") }, locale);
+  if (filledHoneypot(form)) return { sent: true, errors: null, limited: false };
+  const parsed = parseForm(EmailStep, { email: form.get("email") }, locale);
   if (!parsed.ok) return data({ sent: false, errors: parsed.errors, limited: false }, { status: 400 });
-  const { limits } = context.services;
   const email = parsed.data.email;
-  if (!limits.magicLinkPerIp.take(context.clientIp).ok || !limits.magicLinkPerEmail.take(`email:${email}`).ok) {
+  if (!takeEmailAllowance(context, `email:${email}`)) {
     return data({ sent: false, errors: null, limited: true }, { status: 429 });
   }
-  const customer = await context.services.db.customer.findFirst({
-    where: { brandId: brand.id, email, erasedAt: null },
-    select: { id: true, email: true, locale: true },
-  });
-  if (customer?.email) sendMagicLinkInBackground(context.services, brand, { ...customer, email: customer.email });
+  const customer = await findCustomerByEmail(context.services.db, { brandId: brand.id, email });
+  if (customer) sendMagicLinkInBackground(context.services, brand, customer);
   return { sent: true, errors: null, limited: false };
 }
 
@@ -94,11 +74,7 @@ export default function SignInPage() {
   const t = text[locale];
   const errors = result?.errors ?? null;
   return (
-    <main id="main" className="page narrow">
-      <div className="page-tools">
-        <LanguageSwitch />
-      </div>
-      <h1>{t.title}</h1>
+    <PublicPage title={t.title}>
       {!brand ? (
         <p>{t.noBrand}</p>
       ) : (
@@ -114,16 +90,13 @@ export default function SignInPage() {
               <input id="email" name="email" type="email" autoComplete="email" required {...invalid("email", errors)} />
               <FieldError name="email" errors={errors} />
             </div>
-            <div className="honeypot" aria-hidden="true">
-              <label htmlFor="website">{t.website}</label>
-              <input id="website" name="website" type="text" tabIndex={-1} autoComplete="off" />
-            </div>
+            <Honeypot />
             <button type="submit" className="button" disabled={navigation.state === "submitting"}>
               {navigation.state === "submitting" ? t.sending : t.send}
             </button>
           </Form>
         </>
       )}
-    </main>
+    </PublicPage>
   );
 }

@@ -7,15 +7,16 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { LanguageSwitch } from "~/components/language-switch";
 import { CsrfField, FieldError, invalid, Status } from "~/components/portal/form";
+import { notUnderstood, UnderstandBox, understood } from "~/components/privacy/erasure-forms";
 import { useFocusFirstError } from "~/components/privacy/focus-first-error";
+import { filledHoneypot, Honeypot, PublicPage } from "~/components/public-page";
 import { useLocale } from "~/components/use-t";
 import { bilingual, format } from "~/lib/bilingual";
 import { parseForm, readForm, type FieldErrors } from "~/lib/forms.server";
 import { resolveLocale } from "~/lib/i18n";
-import { fromJson } from "~/lib/json-column";
-import { Slug, Theme } from "~/lib/vocabulary";
+import { brandFromQuery, EmailStep, takeEmailAllowance } from "~/lib/public-forms.server";
+import { findCustomerByEmail } from "~/models/customer.server";
 import { spendOneTimeToken } from "~/models/portal-session.server";
 import {
   checkErasureCode,
@@ -43,8 +44,6 @@ const text = bilingual(
     code: "Code reçu par e-mail (6 chiffres)",
     codeFormat: "Saisissez les six chiffres du code.",
     wrongCode: "Ce n'est pas le code envoyé. Vérifiez-le et réessayez.",
-    understand: "J'ai compris : mes données seront effacées et cela ne pourra pas être défait.",
-    mustUnderstand: "Cochez cette case pour confirmer que vous avez compris.",
     confirm: "Effacer mes données",
     restart: "Utiliser une autre adresse",
     expired: "Ce code a expiré. Demandez-en un nouveau.",
@@ -54,7 +53,6 @@ const text = bilingual(
     limited: "Trop de demandes pour l'instant. Réessayez dans une heure.",
     refused: "Il n'y a plus rien à effacer pour cette adresse.",
     fix: "Un point est à corriger.",
-    website: "Ne remplissez pas ce champ",
     noBrand: "Pour demander l'effacement de vos données, suivez le lien donné par la marque.",
   },
   {
@@ -68,8 +66,6 @@ const text = bilingual(
     code: "Code received by email (6 digits)",
     codeFormat: "Enter the six digits of the code.",
     wrongCode: "That is not the code we sent. Check it and try again.",
-    understand: "I understand: my data will be erased and this cannot be undone.",
-    mustUnderstand: "Tick this box to confirm that you understand.",
     confirm: "Erase my data",
     restart: "Use another address",
     expired: "This code has expired. Ask for a new one.",
@@ -79,23 +75,12 @@ const text = bilingual(
     limited: "Too many requests for now. Try again in an hour.",
     refused: "There is nothing left to erase for this address.",
     fix: "One thing needs fixing.",
-    website: "Leave this field empty",
     noBrand: "To ask for your data to be erased, follow the link the brand gave you.",
   },
 );
 
-async function brandFrom(request: Request, context: LoaderFunctionArgs["context"]) {
-  const slug = Slug.safeParse(new URL(request.url).searchParams.get("brand"));
-  if (!slug.success) return null;
-  const brand = await context.services.db.brand.findUnique({
-    where: { slug: slug.data },
-    select: { id: true, slug: true, name: true, theme: true },
-  });
-  return brand && { ...brand, theme: fromJson(Theme, brand.theme, "Brand.theme") };
-}
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const brand = await brandFrom(request, context);
+  const brand = await brandFromQuery(request, context.services.db);
   return data({ brand: brand && { name: brand.name, slug: brand.slug } }, { status: brand ? 200 : 404 });
 }
 
@@ -108,20 +93,18 @@ type Answer = {
 
 const answer = (value: Answer, status = 200) => data(value, { status });
 
-const EmailStep = z.object({ email: z.string().trim().toLowerCase().email().max(254) });
 const CodeStep = z.object({ code: z.string().regex(/^\d{6}$/) });
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request, context.csrf);
   const { locale } = resolveLocale(request);
   const t = text[locale];
-  const brand = await brandFrom(request, context);
+  const brand = await brandFromQuery(request, context.services.db);
   if (!brand) return answer({ step: "email", token: null, errors: null, message: "invalid" }, 404);
-  const { db, secret, limits } = context.services;
+  const { db, secret } = context.services;
 
   if (form.get("intent") !== "confirm") {
-    // A robot filled the field people cannot see: answer as for anyone, send nothing.
-    if (String(form.get("website") ?? "") !== "") {
+    if (filledHoneypot(form)) {
       return answer({
         step: "code",
         token: startErasureCode(secret, brand.id, null).token,
@@ -132,16 +115,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const parsed = parseForm(EmailStep, { email: form.get("email") }, locale);
     if (!parsed.ok) return answer({ step: "email", token: null, errors: parsed.errors, message: "fix" }, 400);
     const { email } = parsed.data;
-    if (!limits.magicLinkPerIp.take(context.clientIp).ok || !limits.magicLinkPerEmail.take(`erase:${email}`).ok) {
+    if (!takeEmailAllowance(context, `erase:${email}`)) {
       return answer({ step: "email", token: null, errors: null, message: "limited" }, 429);
     }
-    const customer = await db.customer.findFirst({
-      where: { brandId: brand.id, email, erasedAt: null },
-      select: { id: true, email: true, locale: true },
-    });
+    const customer = await findCustomerByEmail(db, { brandId: brand.id, email });
     const { token, code } = startErasureCode(secret, brand.id, customer?.id ?? null);
-    if (customer?.email)
-      sendErasureCodeInBackground(context.services, brand, { ...customer, email: customer.email }, code);
+    if (customer) sendErasureCodeInBackground(context.services, brand, customer, code);
     return answer({ step: "code", token, errors: null, message: "sent" });
   }
 
@@ -149,7 +128,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const errors: FieldErrors = {};
   const parsed = parseForm(CodeStep, { code: String(form.get("code") ?? "").replace(/\s+/g, "") }, locale);
   if (!parsed.ok) errors.code = t.codeFormat;
-  if (form.get("understand") !== "on") errors.understand = t.mustUnderstand;
+  if (!understood(form)) errors.understand = notUnderstood(locale);
   if (!parsed.ok || errors.understand) return answer({ step: "code", token, errors, message: "fix" }, 400);
 
   const checked = checkErasureCode(secret, token, parsed.data.code);
@@ -206,11 +185,7 @@ export default function PublicErase() {
         ? t[message]
         : null;
   return (
-    <main id="main" className="page narrow">
-      <div className="page-tools">
-        <LanguageSwitch />
-      </div>
-      <h1>{t.title}</h1>
+    <PublicPage title={t.title}>
       {!brand ? (
         <p>{t.noBrand}</p>
       ) : (
@@ -240,17 +215,7 @@ export default function PublicErase() {
                   />
                   <FieldError name="code" errors={errors} />
                 </div>
-                <div className="field checkbox">
-                  <input
-                    type="checkbox"
-                    id="understand"
-                    name="understand"
-                    required
-                    {...invalid("understand", errors)}
-                  />
-                  <label htmlFor="understand">{t.understand}</label>
-                </div>
-                <FieldError name="understand" errors={errors} />
+                <UnderstandBox errors={errors} />
                 <div>
                   <button type="submit" className="button danger" disabled={busy}>
                     {t.confirm}
@@ -277,10 +242,7 @@ export default function PublicErase() {
                 />
                 <FieldError name="email" errors={errors} />
               </div>
-              <div className="honeypot" aria-hidden="true">
-                <label htmlFor="website">{t.website}</label>
-                <input id="website" name="website" type="text" tabIndex={-1} autoComplete="off" />
-              </div>
+              <Honeypot />
               <button type="submit" className="button" disabled={busy}>
                 {busy ? t.sending : t.send}
               </button>
@@ -288,6 +250,6 @@ export default function PublicErase() {
           )}
         </>
       )}
-    </main>
+    </PublicPage>
   );
 }

@@ -10,11 +10,12 @@ import type {
   MetaFunction,
 } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useLocation, useNavigation, useRevalidator } from "@remix-run/react";
+import { useActionData, useLoaderData, useLocation, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
-import { LanguageSwitch } from "~/components/language-switch";
-import { CsrfField, Status } from "~/components/portal/form";
+import { Status } from "~/components/portal/form";
+import { CancelErasureForm, cancelOutcome } from "~/components/privacy/erasure-forms";
 import { ErasureProgress, erasureStatusView, type ErasureStatusView } from "~/components/privacy/erasure-progress";
+import { PublicPage } from "~/components/public-page";
 import { useLocale } from "~/components/use-t";
 import { bilingual } from "~/lib/bilingual";
 import { readForm } from "~/lib/forms.server";
@@ -31,10 +32,6 @@ const text = bilingual(
     title: "Effacement de vos données",
     lead: "Suivi de votre demande d'effacement chez {brand}.",
     refresh: "Actualiser",
-    cancel: "Annuler ma demande",
-    cancelHint: "Possible tant que l'effacement n'a pas commencé.",
-    cancelled: "Votre demande est annulée : rien n'a été effacé.",
-    tooLate: "Il est trop tard pour annuler : l'effacement a commencé.",
     expired: "Ce lien de suivi a expiré",
     expiredBody: "Les liens de suivi durent 90 jours. Pour toute question, écrivez à la marque.",
     invalid: "Ce lien de suivi n'est pas valable",
@@ -44,10 +41,6 @@ const text = bilingual(
     title: "Erasure of your data",
     lead: "Progress of your erasure request at {brand}.",
     refresh: "Refresh",
-    cancel: "Cancel my request",
-    cancelHint: "Possible until the erasure has started.",
-    cancelled: "Your request is cancelled: nothing was erased.",
-    tooLate: "Too late to cancel: the erasure has started.",
     expired: "This status link has expired",
     expiredBody: "Status links last 90 days. For any question, write to the brand.",
     invalid: "This status link is not valid",
@@ -100,7 +93,6 @@ const OPEN = new Set(["scheduled", "propagating"]);
 export default function ErasureStatusPage() {
   const found = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const navigation = useNavigation();
   const revalidator = useRevalidator();
   const location = useLocation();
   const locale = useLocale();
@@ -125,14 +117,10 @@ export default function ErasureStatusPage() {
     );
   }
   return (
-    <main id="main" className="page narrow">
-      <div className="page-tools">
-        <LanguageSwitch />
-      </div>
-      <h1>{t.title}</h1>
+    <PublicPage title={t.title}>
       <p>{t.lead.replace("{brand}", found.brand)}</p>
       {result ? (
-        <Status message={result.cancelled ? t.cancelled : t.tooLate} tone={result.cancelled ? "ok" : "error"} />
+        <Status message={cancelOutcome(locale, result.cancelled)} tone={result.cancelled ? "ok" : "error"} />
       ) : null}
       <ErasureProgress status={found.view} locale={locale} timezone={found.timezone} />
       {open ? (
@@ -140,23 +128,7 @@ export default function ErasureStatusPage() {
           <a href={location.pathname}>{t.refresh}</a>
         </p>
       ) : null}
-      {found.view.status === "scheduled" ? (
-        <Form method="post" className="actions">
-          <CsrfField />
-          <input type="hidden" name="intent" value="cancel" />
-          <button
-            type="submit"
-            className="button secondary"
-            disabled={navigation.state === "submitting"}
-            aria-describedby="cancel-hint"
-          >
-            {t.cancel}
-          </button>
-          <span className="hint" id="cancel-hint">
-            {t.cancelHint}
-          </span>
-        </Form>
-      ) : null}
-    </main>
+      {found.view.status === "scheduled" ? <CancelErasureForm /> : null}
+    </PublicPage>
   );
 }
