@@ -6,6 +6,7 @@ import type { SnapshotStore } from "~/decisions/snapshot.server";
 import type { MailCatcher } from "~/lib/mail-catcher.server";
 import type { Mailer } from "~/lib/mailer.server";
 import type { RateLimiter } from "~/lib/rate-limit";
+import type { EmbedBrands } from "~/privacy/embed-brands.server";
 
 /** The process's shared services, handed to every loader and action. */
 export type Services = {
@@ -23,6 +24,8 @@ export type Services = {
   push: { publicKey: string };
   /** Sign-in for SMS inbound webhooks (Twilio signs each with the account's auth token). */
   sms: { authToken: string } | null;
+  /** The banner's brand settings, cached (app/privacy/embed-brands.server.ts). */
+  embedBrands: EmbedBrands;
   limits: {
     /** Sign-in links asked for, per address and per client address. */
     magicLinkPerEmail: RateLimiter;

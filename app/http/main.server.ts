@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import * as remixBuild from "@remix-run/dev/server-build";
-import { localChanges } from "~/db/changes.server";
+import { localChanges, type Change } from "~/db/changes.server";
 import { connectDatabase, disconnectDatabase, type Db } from "~/db/client.server";
 import { parseDatabaseUrl, type DatabaseTarget } from "~/db/database-url";
 import { seedDemo } from "~/db/demo-seed.server";
@@ -23,6 +23,7 @@ import { watchChanges } from "~/decisions/freshness.server";
 import { DecisionService } from "~/decisions/service.server";
 import { SnapshotStore } from "~/decisions/snapshot.server";
 import { resolveVapidKeys } from "~/lib/vapid.server";
+import { EmbedBrands } from "~/privacy/embed-brands.server";
 import { PrivacyJobs } from "~/privacy/jobs.server";
 import { closeChannels, createChannels } from "~/scheduler/channels/registry.server";
 import { Renderer } from "~/scheduler/render.server";
@@ -66,15 +67,18 @@ async function start(role: "web" | "worker") {
   }
 
   const store = new SnapshotStore(db, env.SNAPSHOT_MAX_CUSTOMERS);
+  const embedBrands = new EmbedBrands(db);
+  const apply = (change: Change) => {
+    store.apply(change);
+    if (change.scope === "brand") embedBrands.forget(change.brandId);
+  };
   // Changes made in this process reach the snapshot at commit; a commit's own sends are
   // already in it (the decision service and the worker store the fresh history themselves).
-  localChanges.on("change", (change) => change.scope !== "sends" && store.apply(change));
-  store.freshness = await watchChanges(
-    target,
-    db,
-    (change) => store.apply(change),
-    () => store.forgetEverything(),
-  );
+  localChanges.on("change", (change) => change.scope !== "sends" && apply(change));
+  store.freshness = await watchChanges(target, db, apply, () => {
+    store.forgetEverything();
+    embedBrands.forgetEverything();
+  });
   // Without SMTP_URL, mail goes to a real SMTP server inside this process, readable at
   // /dev/mail when Mesure is reached on localhost.
   const mailCatcher = env.SMTP_URL ? null : await startMailCatcher();
@@ -106,7 +110,7 @@ async function start(role: "web" | "worker") {
     });
     return { worker, channels };
   };
-  return { env, target, db, secret, store, mailCatcher, smtpUrl, vapid, publicUrl, makeWorker };
+  return { env, target, db, secret, store, embedBrands, mailCatcher, smtpUrl, vapid, publicUrl, makeWorker };
 }
 
 async function work(): Promise<void> {
@@ -137,7 +141,8 @@ async function work(): Promise<void> {
 }
 
 async function serve(): Promise<void> {
-  const { env, target, db, secret, store, mailCatcher, smtpUrl, vapid, publicUrl, makeWorker } = await start("web");
+  const { env, target, db, secret, store, embedBrands, mailCatcher, smtpUrl, vapid, publicUrl, makeWorker } =
+    await start("web");
   const decisions = new DecisionService(db, store);
   const mailer = createMailer(smtpUrl, env.MAIL_FROM);
   const housekeeping = setInterval(() => void pruneOldRecords(db), 10 * 60_000);
@@ -148,6 +153,7 @@ async function serve(): Promise<void> {
   const services = {
     db,
     store,
+    embedBrands,
     decisions,
     secret,
     publicUrl: env.PUBLIC_URL,

@@ -1,6 +1,7 @@
 // Brands (tenants): creation with their defaults, look-ups by slug, and the privacy settings
 // (the sites that may embed Mesure, the cookie banner, the privacy contact, the erasure delay).
 import { z } from "zod";
+import { transact } from "~/db/changes.server";
 import type { Db, Tx } from "~/db/client.server";
 import { isUniqueViolation } from "~/db/errors";
 import { fromJson, toJson } from "~/lib/json-column";
@@ -177,15 +178,20 @@ export async function getCookieConfig(db: Db | Tx, brandId: string): Promise<Coo
  */
 export async function updateBrandSettings(db: Db, brandId: string, input: BrandSettingsInput): Promise<BrandSettings> {
   const data = BrandSettings.parse(input);
-  const row = await db.brand.update({
-    where: { id: brandId },
-    data: {
-      embedOrigins: data.embedOrigins && toJson([...new Set(data.embedOrigins)]),
-      cookieConfig: data.cookieConfig && toJson(data.cookieConfig),
-      privacyEmail: data.privacyEmail,
-      erasureGraceDays: data.erasureGraceDays,
-    },
-    select: settingsSelect,
+  // Recorded as a brand change, so every process's banner configuration learns of it at once.
+  const row = await transact(db, async (tx, record) => {
+    const updated = await tx.brand.update({
+      where: { id: brandId },
+      data: {
+        embedOrigins: data.embedOrigins && toJson([...new Set(data.embedOrigins)]),
+        cookieConfig: data.cookieConfig && toJson(data.cookieConfig),
+        privacyEmail: data.privacyEmail,
+        erasureGraceDays: data.erasureGraceDays,
+      },
+      select: settingsSelect,
+    });
+    await record({ brandId, scope: "brand", subjectId: brandId });
+    return updated;
   });
   return toSettings(row);
 }

@@ -5,7 +5,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { errors, validationError } from "~/lib/api/errors";
 import { embedRoute } from "~/lib/api/embed-route.server";
 import { EmbedConfigQuery } from "~/lib/api/embed-schemas";
-import { getEmbedBrand } from "~/models/brand.server";
 import { bannerConfig } from "~/privacy/cookie-consent.server";
 
 export function loader({ request, context }: LoaderFunctionArgs) {
@@ -16,8 +15,10 @@ export function loader({ request, context }: LoaderFunctionArgs) {
       visitor: params.get("visitor") || undefined,
     });
     if (!query.success) throw validationError(query.error);
-    const { db } = context.services;
-    const brand = await getEmbedBrand(db, query.data.brand);
+    const { db, store, embedBrands } = context.services;
+    // Brand changes other processes committed reach the cache through the change log.
+    store.catchUp();
+    const brand = await embedBrands.get(query.data.brand);
     if (!brand) throw errors.notFound("brand", `No brand "${query.data.brand}"`);
     cors.allow(brand);
     const body = await bannerConfig(db, {
