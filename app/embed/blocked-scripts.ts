@@ -9,7 +9,9 @@ export function categoriesOf(value: string): string[] {
 
 function run(placeholder: HTMLScriptElement, accepted: Record<string, boolean>): void {
   if (!placeholder.parentNode) return;
-  if (!categoriesOf(placeholder.getAttribute("data-category") || "").every((key) => accepted[key])) return;
+  const needed = categoriesOf(placeholder.getAttribute("data-category") || "");
+  // An empty data-category names nothing to accept: the script stays blocked, never runs unasked.
+  if (!needed.length || !needed.every((key) => accepted[key] === true)) return;
   const script = document.createElement("script");
   for (const attribute of Array.from(placeholder.attributes)) {
     const name = attribute.name;

@@ -48,3 +48,16 @@ export function acceptedCategories(choice: StoredChoice): Record<string, boolean
   for (const key of Object.keys(choice.c)) accepted[key] = choice.c[key] === 1;
   return accepted;
 }
+
+/** What a choice grants in this browser: under Global Privacy Control, only a per-category
+ * ("custom") choice grants the GPC categories, even when "accept all" was made before the
+ * signal was on, or on another device without it. */
+export function grantedCategories(
+  choice: StoredChoice,
+  categories: Pick<CookieCategory, "key" | "gpc">[],
+  gpc: boolean,
+): Record<string, boolean> {
+  const granted = acceptedCategories(choice);
+  if (gpc && choice.m !== "custom") for (const category of categories) if (category.gpc) granted[category.key] = false;
+  return granted;
+}

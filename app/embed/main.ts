@@ -14,7 +14,7 @@
 // and on Mesure's server, which shares it between the devices of a visitor the brand identified.
 import { showBanner } from "./banner";
 import { afterParsing, runAcceptedScripts, watchBlockedScripts } from "./blocked-scripts";
-import { acceptedCategories, fromServerChoice, isChoiceCurrent, sameDecision } from "./choice-rules";
+import { acceptedCategories, fromServerChoice, grantedCategories, isChoiceCurrent, sameDecision } from "./choice-rules";
 import { consentModeState, setConsentModeDefaults, updateConsentMode } from "./consent-mode";
 import {
   CONSENT_COOKIE,
@@ -65,6 +65,7 @@ function start(script: HTMLScriptElement | null): void {
     document.cookie = consentCookie(choice, secure);
   };
   const underGpc = () => gpcSignal || !!(config && config.gpc);
+  const granted = (choice: StoredChoice) => grantedCategories(choice, config ? config.categories : [], underGpc());
   const locale = () =>
     pickLocale(
       [script.getAttribute("data-locale"), document.documentElement.lang, navigator.language],
@@ -78,7 +79,7 @@ function start(script: HTMLScriptElement | null): void {
   function get(): ConsentState | null {
     return (
       applied && {
-        categories: acceptedCategories(applied),
+        categories: granted(applied),
         policyVersion: applied.p,
         at: new Date(applied.t).toISOString(),
         method: applied.m,
@@ -113,12 +114,12 @@ function start(script: HTMLScriptElement | null): void {
         ? applied !== choice
         : applied.t !== choice.t || applied.m !== choice.m || !sameDecision(applied, choice);
     applied = choice;
-    const accepted = choice ? acceptedCategories(choice) : {};
+    const accepted = choice ? granted(choice) : {};
     const categories = config ? config.categories : [];
     if (changed) updateConsentMode(consentModeState(categories, accepted));
     if (choice) {
       afterParsing(() => {
-        if (applied) runAcceptedScripts(acceptedCategories(applied));
+        if (applied) runAcceptedScripts(granted(applied));
       });
       // Every time, not only on a change: a tag outside our control may have set them again.
       let refused: string[] = [];
@@ -192,7 +193,7 @@ function start(script: HTMLScriptElement | null): void {
       locale: locale(),
       gpc: underGpc(),
       nonce,
-      current: applied && acceptedCategories(applied),
+      current: applied && granted(applied),
       layer,
       choose,
     });
@@ -252,7 +253,7 @@ function start(script: HTMLScriptElement | null): void {
 
   page.Mesure = page.Mesure || {};
   page.Mesure.consent = { get, onChange, open };
-  watchBlockedScripts(() => applied && acceptedCategories(applied));
+  watchBlockedScripts(() => applied && granted(applied));
   // A choice this browser holds that still holds under the last configuration seen takes effect
   // at once; the server's answer may then replace it.
   const stored = readStored();

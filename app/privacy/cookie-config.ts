@@ -33,7 +33,10 @@ export const VisitorId = z
 
 export const CategoryKey = z
   .string()
-  .regex(/^[a-z][a-z0-9_-]{0,39}$/, "must start with a-z and use only a-z, 0-9, _ and - (40 characters at most)");
+  .regex(/^[a-z][a-z0-9_-]{0,39}$/, "must start with a-z and use only a-z, 0-9, _ and - (40 characters at most)")
+  // Keys index plain objects in the banner and on the server: "constructor" would read
+  // Object.prototype and count as accepted before anyone chose.
+  .refine((key) => !(key in Object.prototype), "must not be a name JavaScript objects already have (e.g. constructor)");
 
 /** A cookie name as RFC 6265 allows it, with an optional trailing * to match a prefix ("_ga_*"). */
 const CookieName = z

@@ -175,12 +175,12 @@ export type LinkResult = {
  * Links a browser to a customer (the brand's backend knows both once the person signs in).
  * A visitor linked to someone else is moved: the browser now belongs to whoever signed in last.
  * If the visitor's latest choice is newer than the customer's, the customer takes it (source
- * "visitor_link", with the policy version and text hash the visitor was shown). Null when the
- * brand has no such customer.
+ * "visitor_link", with the time, policy version and text hash of the visitor's choice). Null
+ * when the brand has no such customer.
  */
 export async function linkVisitor(
   db: Db,
-  input: { brandId: string; visitorId: string; externalId: string; now?: Date },
+  input: { brandId: string; visitorId: string; externalId: string },
 ): Promise<LinkResult | null> {
   try {
     return await linkOnce(db, input);
@@ -193,7 +193,7 @@ export async function linkVisitor(
 
 async function linkOnce(
   db: Db,
-  input: { brandId: string; visitorId: string; externalId: string; now?: Date },
+  input: { brandId: string; visitorId: string; externalId: string },
 ): Promise<LinkResult | null> {
   return transact(db, async (tx) => {
     const customer = await tx.customer.findUnique({
@@ -230,7 +230,9 @@ async function linkOnce(
         source: "visitor_link",
         policyVersion: visitorLatest.policyVersion,
         shownTextHash: visitorLatest.shownTextHash,
-        at: input.now,
+        // When the person chose, not when the brand linked them: the re-prompt delays run from
+        // it on every browser, and a link must not make a consent last longer.
+        at: visitorLatest.createdAt,
       });
     }
     const current = await latestForCustomer(tx, input.brandId, customer.id);

@@ -32,21 +32,8 @@ export function action({ request, context }: ActionFunctionArgs) {
     const body = parsed.data;
     const config = brand!.cookieConfig;
 
-    const known = new Set(config.categories.map((category) => category.key));
-    const unknown = Object.keys(body.categories).filter((key) => !known.has(key));
-    if (unknown.length) {
-      const issues = unknown.map((key) => ({
-        path: `categories.${key}`,
-        message: `is not a category of this brand's banner (${[...known].join(", ")})`,
-      }));
-      throw new ApiError(
-        400,
-        "invalid_request",
-        `The request is not valid: ${issues[0]!.path} ${issues[0]!.message}`,
-        issues,
-      );
-    }
     const gpc = body.gpc || request.headers.get("sec-gpc")?.trim() === "1";
+    // First: under another policy the categories may differ too, and the banner must ask again.
     if (body.policyVersion !== config.policyVersion) {
       const message = `The banner showed policy version ${body.policyVersion}; the current one is ${config.policyVersion}: show it and ask again`;
       const answer = await bannerConfig(db, { brand: brand!, visitorId: body.visitor, gpc });
@@ -60,6 +47,20 @@ export function action({ request, context }: ActionFunctionArgs) {
           config: answer,
         },
         { status: 409, headers: { "Cache-Control": "no-store" } },
+      );
+    }
+    const known = new Set(config.categories.map((category) => category.key));
+    const unknown = Object.keys(body.categories).filter((key) => !known.has(key));
+    if (unknown.length) {
+      const issues = unknown.map((key) => ({
+        path: `categories.${key}`,
+        message: `is not a category of this brand's banner (${[...known].join(", ")})`,
+      }));
+      throw new ApiError(
+        400,
+        "invalid_request",
+        `The request is not valid: ${issues[0]!.path} ${issues[0]!.message}`,
+        issues,
       );
     }
     const choice = await recordCookieChoice(db, {

@@ -46,6 +46,7 @@ function brandPage(lang: string, brand: string): string {
   document.cookie = "_ga=GA1.1.from-tag; path=/";
 </script>
 <script type="text/plain" data-category="advertising" src="/ads.js"></script>
+<script type="text/plain" data-category="">window.ranUncategorised = true;</script>
 </head>
 <body>
 <main>
@@ -210,6 +211,8 @@ describe("the cookie banner on a brand's site", () => {
 
     await choose(page, "Tout refuser");
     expect(await ran(page)).toEqual({ analytics: 0, advertising: 0 });
+    // A script naming no category has none to be accepted: it stays blocked.
+    expect(await page.evaluate(() => "ranUncategorised" in window)).toBe(false);
     const left = (await context.cookies()).map((cookie) => cookie.name).sort();
     expect(left).toEqual(["mesure_consent", "session"]);
     const stored = await consentCookie(context);
@@ -284,6 +287,28 @@ describe("the cookie banner on a brand's site", () => {
     await choose(page, "Enregistrer");
     await expect.poll(() => ran(page)).toEqual({ analytics: 1, advertising: 1 });
     expect(await serverChoice(stored.v)).toMatchObject({ method: "custom", categories: { advertising: true } });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("keeps advertising refused under Global Privacy Control turned on after an 'accept all'", async () => {
+    const { context, page, problems } = await visit();
+    await dialog(page).waitFor();
+    await choose(page, "Tout accepter");
+    await expect.poll(() => ran(page)).toEqual({ analytics: 1, advertising: 1 });
+    // The same choice, on a page where the browser now sends the signal.
+    await context.addInitScript(() =>
+      Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true, configurable: true }),
+    );
+    await context.clearCookies({ name: "_fbp" });
+    await page.reload();
+    await page.waitForLoadState("networkidle");
+    expect(await dialog(page).count()).toBe(0);
+    await expect.poll(() => ran(page)).toEqual({ analytics: 1, advertising: 0 });
+    expect(
+      await page.evaluate(() => (window as unknown as MesureWindow).Mesure.consent.get()!.categories),
+    ).toMatchObject({ analytics: true, advertising: false });
+    expect((await dataLayer(page)).at(-1)).toMatchObject(["consent", "update", { ad_storage: "denied" }]);
     expect(problems).toEqual([]);
     await context.close();
   });

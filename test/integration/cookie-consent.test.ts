@@ -351,6 +351,37 @@ describe(`recording choices (${testProvider})`, () => {
     expect(fresh.body.choice.policyVersion).toBe("2025-06");
   });
 
+  it("answers 409, not 400, when the new policy no longer has the categories the banner showed", async () => {
+    const brand = await createBrand(api.db, { slug: "renamed", name: "Renamed", embedOrigins: [SHOP] });
+    await updateBrandSettings(api.db, brand.id, {
+      cookieConfig: {
+        policyVersion: "2",
+        categories: [
+          { key: "necessary", required: true, name: { fr: "Nécessaires", en: "Necessary" } },
+          { key: "audience", name: { fr: "Audience", en: "Audience" } },
+        ],
+      },
+    });
+    const before = await countEvents();
+    const stale = await choose(
+      {
+        brand: "renamed",
+        visitor: visitor(),
+        method: "custom",
+        policyVersion: "1",
+        categories: { necessary: true, analytics: true, advertising: false, personalisation: false },
+      },
+      { Origin: SHOP },
+    );
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe("policy_changed");
+    expect(stale.body.config.categories.map((category: { key: string }) => category.key)).toEqual([
+      "necessary",
+      "audience",
+    ]);
+    expect(await countEvents()).toBe(before);
+  });
+
   it("refuses bad input with the field named, and records nothing", async () => {
     const before = await countEvents();
     const id = visitor();
@@ -416,14 +447,17 @@ describe(`a choice follows the customer across browsers (${testProvider})`, () =
   it("copies a visitor's choice to the customer when it is newer, then every linked browser shows it", async () => {
     const early = visitor();
     await choose({ visitor: early, method: "reject_all" });
-    expect((await choose({ visitor: phone, method: "accept_all" })).status).toBe(201);
+    const made = await choose({ visitor: phone, method: "accept_all" });
+    expect(made.status).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 20));
     const linked = await link(phone, "cookie-1");
     expect(linked.status).toBe(201);
+    // The choice keeps the moment it was made: re-prompt delays run from then on every browser.
     expect(linked.body).toMatchObject({
       visitor: phone,
       customer: "cookie-1",
       copied: true,
-      choice: { method: "accept_all", source: "visitor_link" },
+      choice: { method: "accept_all", source: "visitor_link", at: made.body.choice.at },
     });
     const [copy] = await cookieEvents({ customerId });
     const [original] = await cookieEvents({ visitorId: phone, customerId: null });

@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { zodIssues } from "~/lib/api/errors";
 import {
+  CategoryKey,
   CookieConfig,
   defaultCookieConfig,
   parseCookieConfig,
@@ -175,5 +176,14 @@ describe("what a choice stores", () => {
     expect(resolveChoice(config, { method: "custom", categories: { advertising: true }, gpc: true })).toMatchObject({
       advertising: true,
     });
+  });
+});
+
+describe("category keys", () => {
+  it("refuses names every JavaScript object already has, which would read as accepted", () => {
+    for (const key of ["constructor", "tostring", "valueof"])
+      expect(CategoryKey.safeParse(key).success).toBe(key !== "constructor");
+    expect(CategoryKey.safeParse("__proto__").success).toBe(false);
+    expect(CategoryKey.safeParse("analytics").success).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ import {
   addMonths,
   askAgainAt,
   fromServerChoice,
+  grantedCategories,
   isChoiceCurrent,
   sameDecision,
 } from "~/embed/choice-rules";
@@ -89,5 +90,31 @@ describe("comparing choices", () => {
     expect(sameDecision(consent, refusal)).toBe(false);
     expect(sameDecision(consent, choice(consent.c, "2"))).toBe(false);
     expect(sameDecision(consent, choice({ necessary: 1, analytics: 1 }))).toBe(false);
+  });
+});
+
+describe("Global Privacy Control on a choice already made", () => {
+  const categories = [
+    { key: "necessary", gpc: false },
+    { key: "analytics", gpc: false },
+    { key: "advertising", gpc: true },
+  ];
+  const acceptedAll: StoredChoice = { ...consent, m: "accept_all" };
+
+  it("refuses the GPC categories of an 'accept all' made without the signal (earlier, or on another device)", () => {
+    expect(grantedCategories(acceptedAll, categories, true)).toEqual({
+      necessary: true,
+      analytics: true,
+      advertising: false,
+    });
+    expect(grantedCategories(acceptedAll, categories, false)).toEqual(acceptedCategories(acceptedAll));
+  });
+
+  it("keeps what was switched on category by category", () => {
+    expect(grantedCategories(consent, categories, true)).toEqual({
+      necessary: true,
+      analytics: true,
+      advertising: true,
+    });
   });
 });
