@@ -24,7 +24,12 @@ export async function listCustomerConsentEvents(
   return db.consentEvent.findMany({
     where: {
       brandId: owner.brandId,
-      OR: [{ customerId: owner.customerId }, ...(visitors.length ? [{ visitorId: { in: visitors } }] : [])],
+      // A browser's own events only while nobody was known on it: once a choice carries a
+      // customer's id it is theirs, and a browser moved to someone else must not hand it on.
+      OR: [
+        { customerId: owner.customerId },
+        ...(visitors.length ? [{ visitorId: { in: visitors }, customerId: null }] : []),
+      ],
     },
     orderBy: { seq: "asc" },
     select: storedConsentEventSelect,

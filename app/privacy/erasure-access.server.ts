@@ -9,6 +9,7 @@ import ErasureScheduledEmail, { erasureScheduledSubject } from "../../emails/era
 import { formatDate, formatDateTime } from "~/components/portal/words";
 import type { Tx } from "~/db/client.server";
 import type { Services } from "~/load-context";
+import { open, seal, SealError } from "~/lib/encryption.server";
 import { log } from "~/lib/log.server";
 import { RateLimiter } from "~/lib/rate-limit";
 import { mintToken, verifyToken } from "~/lib/signed-token.server";
@@ -16,6 +17,8 @@ import type { Locale, Theme } from "~/lib/vocabulary";
 import type { ErasureStatus } from "./erasure.server";
 
 export const CODE_PURPOSE = "erasure-code";
+/** The purpose the customer id inside a code token is sealed under (app/lib/encryption.server.ts). */
+const CODE_SUBJECT_PURPOSE = "erasure-code-subject";
 export const CODE_TTL_MINUTES = 15;
 export const CODE_TRIES = 5;
 export const STATUS_PURPOSE = "erasure-status";
@@ -47,7 +50,9 @@ function decoyCustomerId(): string {
 
 /**
  * A code and the token that checks it. For an address nobody holds, a token of the same shape
- * (a decoy customer, a code never sent), so the page cannot tell who is known.
+ * (a decoy customer, a code never sent), so the page cannot tell who is known. The token is
+ * readable, so the customer id in it is sealed: in clear, a real id (a cuid, whose first
+ * characters are its creation time) would tell itself apart from a decoy.
  */
 export function startErasureCode(
   secret: string,
@@ -63,7 +68,7 @@ export function startErasureCode(
     {
       purpose: CODE_PURPOSE,
       brandId,
-      customerId: subject,
+      customerId: seal(secret, CODE_SUBJECT_PURPOSE, subject),
       ttlSeconds: CODE_TTL_MINUTES * 60,
       data: { s: salt, h: codeHash(secret, salt, subject, code) },
     },
@@ -84,12 +89,19 @@ export function checkErasureCode(secret: string, token: string, code: string, no
   const salt = payload.d?.s;
   const expected = payload.d?.h;
   if (!payload.c || typeof salt !== "string" || typeof expected !== "string") return { ok: false, reason: "invalid" };
+  let customerId: string;
+  try {
+    customerId = open(secret, CODE_SUBJECT_PURPOSE, payload.c);
+  } catch (error) {
+    if (error instanceof SealError) return { ok: false, reason: "invalid" };
+    throw error;
+  }
   if (!codeTries.take(sha256(token), now.getTime()).ok) return { ok: false, reason: "too_many" };
-  const given = Buffer.from(codeHash(secret, salt, payload.c, code.trim()));
+  const given = Buffer.from(codeHash(secret, salt, customerId, code.trim()));
   const wanted = Buffer.from(expected);
   if (given.length !== wanted.length || !crypto.timingSafeEqual(given, wanted))
     return { ok: false, reason: "wrong_code" };
-  return { ok: true, brandId: payload.b, customerId: payload.c, expiresAt: new Date(payload.e * 1000) };
+  return { ok: true, brandId: payload.b, customerId, expiresAt: new Date(payload.e * 1000) };
 }
 
 /** The brand's page for asking by email: the form posts back to it with the slug. */

@@ -427,13 +427,26 @@ async function forgetIdempotencyRecords(
   // LIKE is case-sensitive on PostgreSQL: look for each as given and in lower case, then check
   // case-insensitively here.
   const variants = [...new Set(needles.flatMap((needle) => [needle, needle.toLowerCase()]))];
+  // A key is the brand's own text, not JSON: there the external id stands unquoted, between
+  // characters that cannot belong to it ("order-c1" names c1; "order-c10" does not).
+  const escaped = customer.externalId.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const namesId = new RegExp(`(^|[^A-Za-z0-9])${escaped}($|[^A-Za-z0-9])`);
   const candidates = await tx.idempotencyRecord.findMany({
-    where: { brandId, OR: variants.flatMap((text) => [{ body: { contains: text } }, { key: { contains: text } }]) },
+    where: {
+      brandId,
+      OR: [
+        ...variants.flatMap((text) => [{ body: { contains: text } }, { key: { contains: text } }]),
+        { key: { contains: customer.externalId } },
+      ],
+    },
     select: { id: true, key: true, body: true },
   });
   const lowered = needles.map((needle) => needle.toLowerCase());
   const ids = candidates
-    .filter((row) => lowered.some((needle) => `${row.key}\n${row.body}`.toLowerCase().includes(needle)))
+    .filter(
+      (row) =>
+        namesId.test(row.key) || lowered.some((needle) => `${row.key}\n${row.body}`.toLowerCase().includes(needle)),
+    )
     .map((row) => row.id);
   if (ids.length) await tx.idempotencyRecord.deleteMany({ where: { id: { in: ids } } });
 }

@@ -74,6 +74,16 @@ const text = bilingual(
     propagating: "en cours",
     completed: "terminée",
     cancelled: "annulée",
+    colon: " : ",
+    via_link: "par un lien de la marque",
+    via_magic_link: "par un lien de connexion reçu par e-mail",
+    kind_email: "Adresse e-mail",
+    kind_phone: "Numéro de téléphone",
+    reason_erased: "effacement",
+    reason_hard_bounce: "adresse invalide (message revenu)",
+    reason_complaint: "message signalé comme indésirable",
+    reason_sms_stop: "STOP envoyé par SMS",
+    reason_manual: "ajoutée par la marque",
   },
   {
     title: "Your data at {brand}",
@@ -136,6 +146,16 @@ const text = bilingual(
     propagating: "in progress",
     completed: "completed",
     cancelled: "cancelled",
+    colon: ": ",
+    via_link: "through a link from the brand",
+    via_magic_link: "through a sign-in link sent by email",
+    kind_email: "Email address",
+    kind_phone: "Phone number",
+    reason_erased: "erasure",
+    reason_hard_bounce: "invalid address (message bounced)",
+    reason_complaint: "message reported as spam",
+    reason_sms_stop: "STOP sent by text message",
+    reason_manual: "added by the brand",
   },
 );
 
@@ -231,6 +251,9 @@ export function ExportDocument(props: {
     const key = value === "sent" ? "sentStatus" : value;
     return key in t ? t[key as keyof typeof t] : value;
   };
+  /** The words for a stored code (`via_link`, `reason_complaint`…), or the code itself when it has none. */
+  const word = (prefix: string, value: string) =>
+    Object.hasOwn(t, `${prefix}_${value}`) ? t[`${prefix}_${value}` as keyof typeof t] : value;
   const pace = (value: string) => {
     const parsed = Frequency.safeParse(value);
     return parsed.success ? frequencyName(locale, parsed.data) : value;
@@ -403,21 +426,21 @@ export function ExportDocument(props: {
           <BulletList
             items={data.portalSessions}
             nothing={nothing}
-            line={(session) => `${when(session.createdAt)} (${session.via})`}
+            line={(session) => `${when(session.createdAt)} (${word("via", session.via)})`}
           />
 
           <h2>{t.suppressions}</h2>
           <BulletList
             items={data.suppressions}
             nothing={nothing}
-            line={(row) => `${row.kind}: ${row.reason} (${when(row.since)})`}
+            line={(row) => `${word("kind", row.kind)}${t.colon}${word("reason", row.reason)} (${when(row.since)})`}
           />
 
           <h2>{t.erasures}</h2>
           <BulletList
             items={data.erasureRequests}
             nothing={nothing}
-            line={(row) => `${when(row.requestedAt)} : ${status(row.status)}`}
+            line={(row) => `${when(row.requestedAt)}${t.colon}${status(row.status)}`}
           />
         </main>
       </body>

@@ -153,16 +153,19 @@ export class PrivacyJobs {
       take: BATCH,
       select: { id: true },
     });
-    const claimed: string[] = [];
-    for (const { id } of due) {
-      const { count } = await db.erasureDispatch.updateMany({
-        where: { id, status: "pending", ...this.free(now) },
-        data: { leaseUntil: new Date(now.getTime() + this.leaseMs) },
-      });
-      if (count === 1) claimed.push(id);
-    }
+    // Each call is leased as a lane takes it up, from the time that is then: leased together
+    // up front, the calls waiting for a lane (up to 10 s each) would outlive their leases and be
+    // taken, and made a second time, by another process.
+    const started = Date.now();
+    const current = () => new Date(now.getTime() + (Date.now() - started));
     let attempted = 0;
-    await runWithLimit(claimed, this.options.dispatchConcurrency ?? 4, async (id) => {
+    await runWithLimit(due, this.options.dispatchConcurrency ?? 4, async ({ id }) => {
+      const at = current();
+      const { count } = await db.erasureDispatch.updateMany({
+        where: { id, status: "pending", ...this.free(at) },
+        data: { leaseUntil: new Date(at.getTime() + this.leaseMs) },
+      });
+      if (count === 0) return; // another process took it
       try {
         const outcome = await deliverDispatch(db, secret, id, now, this.options.delivery);
         if (outcome === "acknowledged" || outcome === "retry") attempted++;

@@ -288,7 +288,9 @@ export default function WhatWeKnow() {
                 const words = describeConsentEvent(event, locale, topics, timezone);
                 return (
                   <li key={event.id}>
-                    {formatDateTime(locale, event.at, timezone)} — {words.what} : {words.after}
+                    {formatDateTime(locale, event.at, timezone)} — {words.what}
+                    {locale === "fr" ? " : " : ": "}
+                    {words.after}
                   </li>
                 );
               })}

@@ -329,3 +329,60 @@ describe(`erasure connectors (${testProvider})`, () => {
     expect(unknown.code).toBe(2);
   });
 });
+
+describe(`erasure connectors, several runners (${testProvider})`, () => {
+  it("leases each call when a lane takes it up, so a slow batch is not called twice by another runner", async () => {
+    const leased = await createShop(api.db, "leased");
+    await createConnector(api.db, api.env.MESURE_SECRET!, {
+      brandId: leased.brandId,
+      name: "Slow CRM",
+      url: "http://127.0.0.1:9/hooks/mesure",
+      publicUrl: api.server.url,
+    });
+    for (const externalId of ["lease-1", "lease-2", "lease-3"]) {
+      await leased.customer(externalId, { email: `${externalId}@example.net` });
+      const asked = await api.call("POST", `/api/v1/customers/${externalId}/erasure`, undefined, { key: leased.key });
+      expect(asked.status).toBe(202);
+    }
+    const calls: string[] = [];
+    const record = (init: RequestInit | undefined) =>
+      calls.push((init?.headers as Record<string, string>)["webhook-id"]!);
+    let second: Promise<unknown> | null = null;
+    // Runner B: another process, answering at once.
+    const other = new PrivacyJobs({
+      db: api.db,
+      secret: api.env.MESURE_SECRET!,
+      mailer: null,
+      delivery: {
+        fetch: async (_url, init) => {
+          record(init);
+          return new Response(null, { status: 204 });
+        },
+      },
+    });
+    // Runner A: one lane, each call 700 ms, leases of 1 s; B looks in while A's second call is under way.
+    const slow = new PrivacyJobs({
+      db: api.db,
+      secret: api.env.MESURE_SECRET!,
+      mailer: null,
+      dispatchConcurrency: 1,
+      leaseMs: 1_000,
+      delivery: {
+        fetch: async (_url, init) => {
+          record(init);
+          if (calls.length === 2)
+            second = new Promise((resolve) => setTimeout(resolve, 400)).then(() => other.tick(new Date()));
+          await new Promise((resolve) => setTimeout(resolve, 700));
+          return new Response(null, { status: 204 });
+        },
+      },
+    });
+    expect(await slow.tick(new Date())).toMatchObject({ erased: 3 });
+    await second;
+    expect(calls).toHaveLength(3);
+    expect(new Set(calls).size).toBe(3);
+    expect(
+      await api.db.erasureRequest.count({ where: { brandId: leased.brandId, status: { not: "completed" } } }),
+    ).toBe(0);
+  });
+});

@@ -7,8 +7,9 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { portalLink } from "~/lib/portal-link.server";
 import { mintToken } from "~/lib/signed-token.server";
-import { consentEventHash } from "~/models/consent.server";
+import { appendConsentEvent, consentEventHash } from "~/models/consent.server";
 import { createConnector } from "~/models/connector.server";
+import { suppress } from "~/models/suppression.server";
 import { verifyConsentChain } from "~/privacy/consent-ledger.server";
 import { startErasureCode } from "~/privacy/erasure-access.server";
 import { startApi, type ApiFixture } from "../support/api";
@@ -119,6 +120,17 @@ describe(`what we know about you (${testProvider})`, () => {
     expect(page.html).toContain('href="/portal/erase"');
     const confirm = await client.page("/portal/data?forget=phone");
     expect(confirm.html).toContain("Oublier votre numéro de téléphone ?");
+  });
+
+  it("writes the latest consents with the punctuation of the page's language", async () => {
+    const latest = (html: string) =>
+      /<ul>(.*?)<\/ul>/s.exec(html.slice(html.indexOf('id="consents-title"')))?.[1]?.replace(/<!-- -->/g, "") ?? "";
+    const client = await signIn("cust-james");
+    const english = latest((await client.page("/portal/data?lang=en")).html);
+    expect(english).toMatch(/<li>[^<]+ — [^<]+: [^<]+<\/li>/);
+    expect(english).not.toContain(" : ");
+    const french = latest((await client.page("/portal/data?lang=fr")).html);
+    expect(french).toMatch(/<li>[^<]+ — [^<]+ : [^<]+<\/li>/);
   });
 
   it("forgets the phone: gone from the database, a ledger event without the value, SMS stop at once", async () => {
@@ -267,6 +279,15 @@ describe(`exports and the consent receipt (${testProvider})`, () => {
     expect(html).not.toMatch(/<script/i);
     const french = await (await client.request("/portal/export.html?lang=fr")).text();
     expect(french).toContain("Vos données chez Vitrine");
+    // Stored codes (how a session began, why an address is blocked) are written in words.
+    await suppress(api.db, demoId, { kind: "email", value: "james.walker@example.com" }, "complaint");
+    const blocked = await (await client.request("/portal/export.html")).text();
+    expect(blocked).toContain("Email address: message reported as spam (");
+    expect(blocked).toMatch(/\(through a link from the brand\)/);
+    expect(blocked).not.toContain("(link)");
+    const bloque = await (await client.request("/portal/export.html?lang=fr")).text();
+    expect(bloque).toContain("Adresse e-mail : message signalé comme indésirable (");
+    expect(bloque).toContain("(par un lien de la marque)");
   });
 
   it("gives a consent receipt whose every hash recomputes", async () => {
@@ -297,6 +318,35 @@ describe(`exports and the consent receipt (${testProvider})`, () => {
     expect(page.html).toContain("Your consents");
     expect(page.html).toContain(first.hash);
     expect(page.html).toContain('href="/portal/consent-receipt.json"');
+  });
+
+  it("never shows a customer the choices someone else made on a browser now linked to them", async () => {
+    const visitorId = `shared-browser-${testProvider}`.padEnd(22, "x");
+    // Camille signs in on a shared browser and makes a cookie choice there (filed under both ids)...
+    expect((await api.call("POST", `/api/v1/visitors/${visitorId}/link`, { customer: "cust-camille" })).status).toBe(
+      201,
+    );
+    await api.db.$transaction((tx) =>
+      appendConsentEvent(tx, {
+        brandId: demoId,
+        customerId: ids["cust-camille"]!,
+        visitorId,
+        kind: "cookies",
+        subject: "cookies",
+        before: null,
+        after: { categories: { necessary: true, analytics: true }, method: "accept_all", gpc: false },
+        source: "banner",
+      }),
+    );
+    // ...then Marie signs in on the same browser, which moves the link to her.
+    expect((await api.call("POST", `/api/v1/visitors/${visitorId}/link`, { customer: "cust-marie" })).status).toBe(201);
+    const client = await signIn("cust-marie");
+    const receipt = await (await client.request("/portal/consent-receipt.json")).json();
+    for (const event of receipt.events) expect([ids["cust-marie"], null]).toContain(event.customerId);
+    for (const path of ["/portal/consent-receipt.json", "/portal/export.json", "/portal/consents", "/portal/data"]) {
+      const text = await (await client.request(path)).text();
+      expect(text, path).not.toContain(ids["cust-camille"]!);
+    }
   });
 
   it("needs a session for every export", async () => {
@@ -368,6 +418,12 @@ describe(`erasure (${testProvider})`, () => {
     const tokenOf = (html: string) => /name="token" value="([^"]+)"/.exec(html)?.[1];
     const token = tokenOf(asked.html)!;
     expect(tokenOf(unknown.html)).toBeTruthy();
+    // The token is readable: it must not name the customer, whose id (a cuid, its time first)
+    // would tell a known address from the decoy an unknown one gets.
+    const subjectOf = (value: string) =>
+      JSON.parse(Buffer.from(value.split(".")[0]!, "base64url").toString("utf8")).c as string;
+    expect(subjectOf(token)).not.toContain(ids["cust-lea"]!);
+    expect(subjectOf(token).length).toBe(subjectOf(tokenOf(unknown.html)!).length);
     const mail = await smtp.waitFor((m) => m.to.includes("lea.bernard@example.fr") && /effacer/i.test(m.subject));
     const code = /\b(\d{6})\b/.exec(mail.text)![1]!;
     expect(smtp.messages.some((m) => m.to.includes("nobody@example.fr"))).toBe(false);
