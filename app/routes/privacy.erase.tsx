@@ -30,7 +30,6 @@ import { ErasureRefusedError, requestErasure } from "~/privacy/erasure.server";
 import styles from "~/styles/privacy.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
-export const meta: MetaFunction = () => [{ title: "Mesure" }, { name: "robots", content: "noindex" }];
 
 const text = bilingual(
   {
@@ -78,6 +77,11 @@ const text = bilingual(
     noBrand: "To ask for your data to be erased, follow the link the brand gave you.",
   },
 );
+
+export const meta: MetaFunction = ({ matches }) => {
+  const root = matches.find((match) => match.id === "root")?.data as { locale?: "fr" | "en" } | undefined;
+  return [{ title: `${text[root?.locale ?? "fr"].title} — Mesure` }, { name: "robots", content: "noindex" }];
+};
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const brand = await brandFromQuery(request, context.services.db);

@@ -24,7 +24,7 @@ import { cancelErasure, getErasureStatus } from "~/privacy/erasure.server";
 import styles from "~/styles/privacy.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
-export const meta: MetaFunction = () => [{ title: "Mesure" }, { name: "robots", content: "noindex" }];
+
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
 const text = bilingual(
@@ -47,6 +47,11 @@ const text = bilingual(
     invalidBody: "It may have been cut or changed on the way. Open it from the confirmation email.",
   },
 );
+
+export const meta: MetaFunction = ({ matches }) => {
+  const root = matches.find((match) => match.id === "root")?.data as { locale?: "fr" | "en" } | undefined;
+  return [{ title: `${text[root?.locale ?? "fr"].title} — Mesure` }, { name: "robots", content: "noindex" }];
+};
 
 type Found = { problem: null; brand: string; timezone: string; view: ErasureStatusView };
 type Problem = { problem: "expired" | "invalid"; brand: null; timezone: null; view: null };

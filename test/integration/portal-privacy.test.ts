@@ -408,7 +408,10 @@ describe(`erasure (${testProvider})`, () => {
   it("by a code sent by email: same answer for unknown addresses, wrong code, done, used twice refused", async () => {
     await api.db.brand.update({ where: { id: demoId }, data: { erasureGraceDays: 0 } });
     const known = new PortalClient(api.server.url);
-    expect((await known.page("/privacy/erase?brand=demo")).html).toContain("Effacer mes données");
+    // Titled for what it is (WCAG 2.4.2), not just "Mesure".
+    expect((await known.page("/privacy/erase?brand=demo")).html).toContain(
+      "<title>Effacer mes données — Mesure</title>",
+    );
     const asked = await known.post("/privacy/erase?brand=demo", { intent: "send", email: "Lea.Bernard@example.fr" });
     const stranger = new PortalClient(api.server.url);
     const unknown = await stranger.post("/privacy/erase?brand=demo", { intent: "send", email: "nobody@example.fr" });
