@@ -13,7 +13,7 @@ import { log } from "~/lib/log.server";
 import type { Mailer } from "~/lib/mailer.server";
 import { Theme } from "~/lib/vocabulary";
 import { deliverDispatch, type DeliveryOptions } from "./connector-delivery.server";
-import { completeIfDone, executeErasure } from "./erasure.server";
+import { completeIfDone, executeErasure, sweepErasedCustomers } from "./erasure.server";
 import { onPrivacyWake } from "./wake.server";
 
 export { wakeUpPrivacyJobs } from "./wake.server";
@@ -39,7 +39,15 @@ export type PrivacyJobsOptions = {
   delivery?: DeliveryOptions;
 };
 
-export type TickReport = { erased: number; busy: number; attempted: number; completed: number; warned: number };
+export type TickReport = {
+  erased: number;
+  busy: number;
+  attempted: number;
+  completed: number;
+  warned: number;
+  /** Messages that raced an erasure, deleted (sweepErasedCustomers). */
+  swept: number;
+};
 
 export class PrivacyJobs {
   readonly id = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString("hex")}`;
@@ -104,7 +112,8 @@ export class PrivacyJobs {
     const attempted = await this.runDueDispatches(now);
     const completed = await this.completeFinished(now);
     const warned = await this.warnNearDeadlines(now);
-    return { erased, busy, attempted, completed, warned };
+    const swept = await sweepErasedCustomers(this.options.db, now);
+    return { erased, busy, attempted, completed, warned, swept };
   }
 
   private free(now: Date) {

@@ -309,6 +309,36 @@ describe(`erasure (${testProvider})`, () => {
     expect((await api.db.customer.findUniqueOrThrow({ where: { id: customerId } })).email).toBeNull();
   });
 
+  it("sweeps away a message that raced the erasure onto the tombstone", async () => {
+    const jobs = new PrivacyJobs({ db: api.db, secret: api.env.MESURE_SECRET!, mailer: null });
+    const person = await shop.customer("racer-1", { email: "racer.one@example.net" });
+    const asked = await call("POST", "/api/v1/customers/racer-1/erasure");
+    expect(asked.status).toBe(202);
+    const erasedAt = await eventually(
+      async () =>
+        (await api.db.erasureRequest.findUniqueOrThrow({ where: { id: asked.body.id } })).erasedAt ?? undefined,
+      15_000,
+      "the erasure to run",
+    );
+    // What intake commits when it planned from a snapshot taken just before the erasure.
+    const raced = () =>
+      api.db.message.create({
+        data: {
+          brandId: shop.brandId,
+          customerId: person.id,
+          topicId: shop.topics.news.id,
+          channels: '["email"]',
+          content: JSON.stringify({ text: "Bonjour racer.one@example.net" }),
+        },
+        select: { id: true },
+      });
+    const late = await raced();
+    // This runner, or the server's own, deletes it.
+    await jobs.tick(new Date(erasedAt.getTime() + 5_000));
+    expect(await api.db.message.findUnique({ where: { id: late.id } })).toBeNull();
+    expect(await api.db.messageEvent.count({ where: { messageId: late.id } })).toBe(0);
+  });
+
   it("waits out the grace period, can be cancelled until then, and not after", async () => {
     await api.db.brand.update({ where: { id: shop.brandId }, data: { erasureGraceDays: 14 } });
     const jobs = new PrivacyJobs({ db: api.db, secret: api.env.MESURE_SECRET!, mailer: null });
