@@ -10,11 +10,12 @@ import PrivacyDeadlineEmail, { privacyDeadlineSubject } from "../../emails/priva
 import type { Db } from "~/db/client.server";
 import { fromJson } from "~/lib/json-column";
 import { log } from "~/lib/log.server";
+import { PollLoop } from "~/lib/poll-loop.server";
 import type { Mailer } from "~/lib/mailer.server";
 import { Theme } from "~/lib/vocabulary";
 import { deliverDispatch, type DeliveryOptions } from "./connector-delivery.server";
 import { completeIfDone, executeErasure, sweepErasedCustomers } from "./erasure.server";
-import { onPrivacyWake } from "./wake.server";
+import { privacyWake } from "./wake.server";
 
 export { wakeUpPrivacyJobs } from "./wake.server";
 
@@ -51,59 +52,34 @@ export type TickReport = {
 
 export class PrivacyJobs {
   readonly id = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString("hex")}`;
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
-  private unsubscribe: (() => void) | null = null;
   /** Warnings the mail server refused, by request: not tried again before then (ms). */
   private readonly warningRetry = new Map<string, number>();
 
-  constructor(private readonly options: PrivacyJobsOptions) {}
+  private readonly loop: PollLoop;
+
+  constructor(private readonly options: PrivacyJobsOptions) {
+    this.loop = new PollLoop({
+      name: "privacy jobs",
+      round: async () => {
+        const report = await this.tick(new Date());
+        return report.erased + report.attempted + report.completed + report.warned > 0;
+      },
+      pollMs: this.options.pollMs ?? 2_000,
+      signal: privacyWake,
+    });
+  }
 
   private get leaseMs() {
     return this.options.leaseMs ?? 60_000;
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.unsubscribe = onPrivacyWake(() => this.wakeUp?.());
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Lets the round in hand finish (its calls time out within 10 s), then stops. */
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.unsubscribe?.();
-    this.wakeUp?.();
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let report: TickReport;
-      try {
-        report = await this.tick(new Date());
-      } catch (error) {
-        log.error(`privacy jobs: ${(error as Error).stack ?? error}`);
-        await this.idle(1_000);
-        continue;
-      }
-      const handled = report.erased + report.attempted + report.completed + report.warned;
-      if (handled === 0) await this.idle(this.options.pollMs ?? 2_000);
-    }
-  }
-
-  private idle(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = done;
-    });
+    await this.loop.stop();
   }
 
   /** One round of every job, as of `now`. Tests call it with the dates they need. */

@@ -11,12 +11,13 @@ import type { Db } from "~/db/client.server";
 import type { SnapshotStore } from "~/decisions/snapshot.server";
 import type { Channel } from "~/lib/vocabulary";
 import { log } from "~/lib/log.server";
+import { PollLoop } from "~/lib/poll-loop.server";
 import type { ChannelAdapter, ChannelJob, SendResult } from "./channels/types";
 import { finish, recordSent, type Sent } from "./finish.server";
 import { leaseDue, leasedSelect, releaseLeases, type LeasedMessage } from "./lease.server";
 import type { Renderer } from "./render.server";
 import { reserve, type Job } from "./reserve.server";
-import { onWake } from "./wake.server";
+import { workerWake } from "./wake.server";
 
 export type WorkerOptions = {
   db: Db;
@@ -35,62 +36,35 @@ export type WorkerOptions = {
 
 export class Worker {
   readonly id = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString("hex")}`;
-  private running = false;
-  private loop: Promise<void> | null = null;
   /** Deliveries the channels took, not yet recorded. */
   private readonly sent: Sent[] = [];
-  private wakeUp: (() => void) | null = null;
-  private unsubscribe: (() => void) | null = null;
   /** Counts what this worker did, for logs and tests. */
   readonly stats = { leased: 0, sent: 0, failed: 0, retried: 0, recovered: 0 };
 
-  constructor(private readonly options: WorkerOptions) {}
+  private readonly loop: PollLoop;
+
+  constructor(private readonly options: WorkerOptions) {
+    this.loop = new PollLoop({
+      name: `worker ${this.id}`,
+      round: async () => (await this.tick(Date.now())) > 0,
+      pollMs: this.options.pollMs ?? 500,
+      signal: workerWake,
+    });
+  }
 
   private get batchSize() {
     return this.options.batchSize ?? Math.max(50, this.options.concurrency * 8);
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.unsubscribe = onWake(() => this.wakeUp?.());
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Finishes the batch in hand (its sends complete and are recorded), gives back the rest, and stops. */
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.unsubscribe?.();
-    this.wakeUp?.();
-    await this.loop;
+    if (!(await this.loop.stop())) return;
     const released = await releaseLeases(this.options.db, this.id);
     if (released) log.info(`worker ${this.id}: released ${released} lease(s)`);
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let handled = 0;
-      try {
-        handled = await this.tick(Date.now());
-      } catch (error) {
-        log.error(`worker ${this.id}: ${(error as Error).stack ?? error}`);
-        await this.idle(1_000);
-        continue;
-      }
-      if (handled === 0) await this.idle(this.options.pollMs ?? 500);
-    }
-  }
-
-  private idle(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = done;
-    });
   }
 
   /** One round: lease a batch, decide it, send what may go. Returns how many messages it leased. */
