@@ -68,12 +68,15 @@ async function signedIn(
 
 /**
  * Problems other than those a test causes on purpose or that closing a page causes: a form
- * answered 400, a revalidation cut short by a reload, the favicon abandoned at close.
+ * answered 400, a revalidation cut short by a reload, the favicon abandoned at close, and
+ * Remix's route discovery (`/__manifest?…`, fetched as links come into view) cut short by the
+ * next navigation.
  */
 const unexpected = (problems: string[]) =>
   problems.filter(
     (problem) =>
-      !/status of 400 \(Bad Request\)/.test(problem) && !/(\.data|favicon\.svg) net::ERR_ABORTED$/.test(problem),
+      !/status of 400 \(Bad Request\)/.test(problem) &&
+      !/(\.data|favicon\.svg|\/__manifest\?\S*) net::ERR_ABORTED$/.test(problem),
   );
 
 /** Presses Tab until the focused element's text matches, and returns how many presses it took. */
