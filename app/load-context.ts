@@ -43,6 +43,12 @@ declare module "@remix-run/node" {
     csrf: string;
     /** The client's address, for rate limits. */
     clientIp: string;
+    /**
+     * Lets these origins (the brand's declared sites) show this response in a frame: the
+     * page's Content-Security-Policy gets `frame-ancestors <origins>` instead of 'none', and
+     * X-Frame-Options goes. Every page not calling it stays unframeable.
+     */
+    allowFraming: (origins: string[]) => void;
     services: Services;
   }
 }

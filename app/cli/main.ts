@@ -12,9 +12,11 @@ import { brandCommand } from "./brand.server";
 import { connectorCommand } from "./connector.server";
 import { erasureCommand } from "./erasure.server";
 import { consentCommand } from "./consent.server";
+import { consoleLinkCommand, memberCommand } from "./member.server";
 import { portalLinkCommand } from "./portal-link.server";
 import { topicCommand } from "./topic.server";
 import { vapidKeysCommand } from "./vapid-keys.server";
+import { webhookCommand } from "./webhook.server";
 
 const usage = `usage: npm run -s mesure -- <command>
 
@@ -35,12 +37,20 @@ const usage = `usage: npm run -s mesure -- <command>
   api-key list --brand <slug>
   api-key revoke --brand <slug> --key <id or prefix>
   portal-link --brand <slug> --customer <externalId> [--ttl 7d]
+  member add --brand <slug> --email <email> [--role owner|editor|viewer]   (default owner)
+  member list --brand <slug>
+  member remove --brand <slug> --email <email>
+  console-link --brand <slug> --email <email>      a one-time console sign-in link for a member
   connector add --brand <slug> --name <name> --url <url>
                                                    prints the signing secret alone on standard output
   connector list --brand <slug>
   connector enable|disable --brand <slug> --name <name>
   connector rotate-secret --brand <slug> --name <name>   prints the new secret alone
   connector remove --brand <slug> --name <name> [--abandon-pending]
+  webhook add --brand <slug> --url <url> [--events preference.changed,consent.changed,...]
+              [--description <text>]           prints the signing secret alone on standard output
+  webhook list --brand <slug>
+  webhook remove --brand <slug> --id <id>
   erasure request --brand <slug> --customer <externalId>  prints the request id
   erasure status|cancel --brand <slug> --id <request id>
   consent verify --brand <slug>                    prove the consent ledger intact, or name the
@@ -94,8 +104,17 @@ async function run(argv: string[]): Promise<number> {
       case "connector":
         await connectorCommand(db, env, rest, out, note);
         break;
+      case "webhook":
+        await webhookCommand(db, env, rest, out, note);
+        break;
       case "erasure":
         await erasureCommand(db, rest, out, note);
+        break;
+      case "member":
+        await memberCommand(db, rest, out);
+        break;
+      case "console-link":
+        await consoleLinkCommand(db, env, rest, out);
         break;
       case "portal-link":
         await portalLinkCommand(db, env, rest, out);

@@ -6,11 +6,11 @@ import { useT } from "./use-t";
 export function AppErrorBoundary() {
   const error = useRouteError();
   const t = useT();
-  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  const status = isRouteErrorResponse(error) ? error.status : 500;
   return (
     <main id="main" className="page error-page">
       <h1>{t("error.title")}</h1>
-      <p>{notFound ? t("error.notFound") : t("error.generic")}</p>
+      <p>{status === 404 ? t("error.notFound") : status === 403 ? t("error.forbidden") : t("error.generic")}</p>
       <p>
         <a href="/">{t("error.home")}</a>
       </p>

@@ -1,6 +1,7 @@
 // The demo brand "demo": a fashion marketplace with the five topics the portal and the policy
 // are shown with, and a handful of customers whose settings exercise every rule. It is built
 // through the same model functions as real data, so its consent ledger is a real chain.
+import { addMember } from "~/models/member.server";
 import type { Db } from "~/db/client.server";
 import { createBrand, getBrandBySlug, SlugTakenError } from "~/models/brand.server";
 import { upsertCustomer, type CustomerInput } from "~/models/customer.server";
@@ -14,6 +15,7 @@ import {
 import { createTopic, type Topic, type TopicInput } from "~/models/topic.server";
 
 export const DEMO_SLUG = "demo";
+export const DEMO_OWNER_EMAIL = "owner@demo.example";
 
 const designers = [
   "A.P.C.",
@@ -128,6 +130,8 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ created: boo
     if (error instanceof SlugTakenError) return { created: false };
     throw error;
   }
+  // Who signs in to the demo's console (magic link through the dev mail catcher, /dev/mail).
+  await addMember(db, brand.id, { email: DEMO_OWNER_EMAIL, role: "owner", name: "Demo owner", invitedBy: "seed" });
   const topics: Record<string, Topic> = {};
   for (const input of demoTopics) topics[input.key] = await createTopic(db, brand.id, input);
 

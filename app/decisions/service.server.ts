@@ -16,6 +16,7 @@ import { decide, type Decision, type DecisionInput } from "~/policy";
 import { WEEK } from "~/policy/time";
 import { loadCampaigns, loadRecentSends, type BrandEntry, type CustomerEntry } from "./snapshot-load.server";
 import type { SnapshotStore } from "./snapshot.server";
+import { countDecision } from "./stats.server";
 
 export { requestHash, type Idempotency } from "./idempotency.server";
 
@@ -110,9 +111,10 @@ export class DecisionService {
       return items.map((request): Outcome => {
         if (request instanceof ApiError) return { ok: false, error: request };
         const input = prepare(brand, customers.get(request.customer) ?? null, request, now);
-        return input instanceof ApiError
-          ? { ok: false, error: input }
-          : { ok: true, body: toResponse(decide(input), false) };
+        if (input instanceof ApiError) return { ok: false, error: input };
+        const decision = decide(input);
+        countDecision(brandId, decision.verdict, decision.reasons, "api", now);
+        return { ok: true, body: toResponse(decision, false) };
       });
     }
     return this.commit(brand, items, customers, now, options);
@@ -208,6 +210,9 @@ export class DecisionService {
         return { kind: "done", outcomes, fresh };
       });
       if (result.kind === "replay") return replayOf(result.previous, idempotency!);
+      // Counted once committed: a transaction that failed decided nothing.
+      for (const outcome of result.outcomes)
+        if (outcome.ok) countDecision(brand.id, outcome.body.verdict, outcome.body.reasons, "api", now);
       for (const entry of result.fresh.values()) this.store.remember(entry);
       return result.outcomes;
     } catch (error) {

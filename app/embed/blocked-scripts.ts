@@ -41,15 +41,21 @@ export function afterParsing(whenParsed: () => void): void {
   else whenParsed();
 }
 
-/** Releases blocked scripts added to the page later (single-page apps, tag loaders). */
-export function watchBlockedScripts(accepted: () => Record<string, boolean> | null): void {
+/** Releases blocked scripts added to the page later (single-page apps, tag loaders), and hands
+ * every element added after parsing to `added` (the portal launcher's inline frames). */
+export function watchBlockedScripts(
+  accepted: () => Record<string, boolean> | null,
+  added: (node: Element) => void,
+): void {
   new MutationObserver((records) => {
-    const categories = accepted();
     // While the page loads, the DOMContentLoaded pass takes them once they are whole.
-    if (!categories || document.readyState === "loading") return;
+    if (document.readyState === "loading") return;
+    const categories = accepted();
     for (const record of records) {
       for (const node of Array.from(record.addedNodes)) {
         if (!(node instanceof Element)) continue;
+        added(node);
+        if (!categories) continue;
         if (node.matches(BLOCKED)) run(node as HTMLScriptElement, categories);
         else node.querySelectorAll<HTMLScriptElement>(BLOCKED).forEach((script) => run(script, categories));
       }

@@ -10,6 +10,8 @@
 //   - <script type="text/plain" data-category="analytics" src="…">: runs once analytics is accepted
 //   - Mesure.consent.get(), Mesure.consent.onChange(fn) → unsubscribe, Mesure.consent.open();
 //     a `mesure:consent` event on window after each choice
+//   - Mesure.portal.open(url?), Mesure.portal.close(), <div data-mesure-portal data-url="…">: the
+//     customer's portal in a modal or inline (portal-launcher.ts)
 // A choice lives in the first-party cookie `mesure_consent` (written only when a choice is made)
 // and on Mesure's server, which shares it between the devices of a visitor the brand identified.
 import { showBanner } from "./banner";
@@ -25,6 +27,7 @@ import {
   parseStoredChoice,
   readCookie,
 } from "./cookies";
+import { portalLauncher, type PortalApi } from "./portal-launcher";
 import { fetchConfig, postChoice } from "./server";
 import { loadConfig, saveConfig } from "./storage";
 import { pickLocale } from "./texts";
@@ -32,7 +35,7 @@ import type { ConsentState, EmbedConfig, Method, StoredChoice } from "./types";
 
 type Listener = (consent: ConsentState | null) => void;
 type ConsentApi = { get: () => ConsentState | null; onChange: (listener: Listener) => () => void; open: () => void };
-type Page = Window & { Mesure?: { consent?: ConsentApi } };
+type Page = Window & { Mesure?: { consent?: ConsentApi; portal?: PortalApi } };
 
 const page = window as Page;
 // Loaded twice (a theme and a tag manager both adding it): the first copy does the work.
@@ -251,9 +254,12 @@ function start(script: HTMLScriptElement | null): void {
         });
   }
 
+  const portal = portalLauncher({ base, brand, nonce, config: () => config, locale });
   page.Mesure = page.Mesure || {};
   page.Mesure.consent = { get, onChange, open };
-  watchBlockedScripts(() => applied && granted(applied));
+  page.Mesure.portal = { open: portal.open, close: portal.close };
+  watchBlockedScripts(() => applied && granted(applied), portal.mount);
+  afterParsing(() => portal.mount(document));
   // A choice this browser holds that still holds under the last configuration seen takes effect
   // at once; the server's answer may then replace it.
   const stored = readStored();

@@ -1,4 +1,4 @@
-// The banner's styles, injected once in a <style> element. Every selector is a `mesure-` class,
+// The banner's and the portal launcher's styles, injected once in a <style> element. Every selector is a `mesure-` class,
 // so nothing reaches the host page; our elements reset what a host's element rules could give them.
 // Colours meet WCAG AA: text 16:1 and 8.9:1, link and focus ring 6.3:1, switch tracks 5:1+ on white.
 const CSS =
@@ -26,6 +26,15 @@ const CSS =
   ".mesure-btn:hover{background:#3d3d3d}" +
   ".mesure-close{position:absolute;top:8px;right:8px;width:44px;height:44px;margin:0;padding:0;border:0;border-radius:6px;background:transparent;font-size:28px;line-height:1;cursor:pointer}" +
   ".mesure-dialog :focus-visible{outline:3px solid #0b57d0;outline-offset:2px}" +
+  // The portal (portal-launcher.ts): inline frames, and the modal's sheet under a bar in the
+  // brand's colour (set on the element), its close button in that bar.
+  ".mesure-frame{display:block;width:100%;height:480px;border:0}" +
+  ".mesure-center{align-items:center}" +
+  ".mesure-sheet{display:flex;flex-direction:column;max-width:960px;padding:0}" +
+  ".mesure-sheet .mesure-frame{flex:none;height:70vh}" +
+  ".mesure-bar{position:sticky;top:0;z-index:1;padding:14px 60px 14px 20px;background:#1f1f1f;color:#fff}" +
+  ".mesure-bar .mesure-title{margin:0}" +
+  ".mesure-bar :focus-visible{outline-color:currentColor}" +
   "@media (forced-colors:active){.mesure-switch{border:2px solid}.mesure-switch::before{background:CanvasText}}";
 
 const ID = "mesure-style";

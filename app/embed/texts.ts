@@ -1,4 +1,4 @@
-// The banner's own words, in French and English (the brand's title, body and category texts
+// The banner's (and the portal launcher's) own words, in French and English (the brand's title, body and category texts
 // come from its configuration), and the choice of language.
 import type { Locale } from "./types";
 
@@ -13,6 +13,7 @@ export const TEXTS = {
     alwaysOn: "toujours actif",
     policy: "Notre politique relative aux cookies",
     gpc: "Votre navigateur demande qu’on ne vende ni ne partage vos données (Global Privacy Control) : nous respectons ce signal.",
+    portal: "Vos préférences",
   },
   en: {
     acceptAll: "Accept all",
@@ -24,6 +25,7 @@ export const TEXTS = {
     alwaysOn: "always on",
     policy: "Our cookie policy",
     gpc: "Your browser asks that your data be neither sold nor shared (Global Privacy Control): we honour this signal.",
+    portal: "Your preferences",
   },
 } satisfies Record<Locale, Record<string, string>>;
 

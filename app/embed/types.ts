@@ -41,6 +41,8 @@ export type EmbedConfig = {
   /** The server saw `Sec-GPC: 1` on the config request. */
   gpc: boolean;
   choice: ServerChoice | null;
+  /** The brand's colours (#rrggbb), for the portal's modal; absent from a 409's configuration. */
+  theme?: { primaryColor: string | null; accentColor: string | null };
 };
 
 /** A choice as this browser keeps it (the `mesure_consent` cookie, decoded). */

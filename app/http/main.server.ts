@@ -22,6 +22,7 @@ import { pruneExpiredAccess } from "~/models/portal-session.server";
 import { watchChanges } from "~/decisions/freshness.server";
 import { DecisionService } from "~/decisions/service.server";
 import { SnapshotStore } from "~/decisions/snapshot.server";
+import { startDecisionStats } from "~/decisions/stats.server";
 import { resolveVapidKeys } from "~/lib/vapid.server";
 import { EmbedBrands } from "~/privacy/embed-brands.server";
 import { PrivacyJobs } from "~/privacy/jobs.server";
@@ -116,6 +117,7 @@ async function start(role: "web" | "worker") {
 async function work(): Promise<void> {
   const { env, target, db, secret, store, mailCatcher, smtpUrl, makeWorker } = await start("worker");
   const { worker, channels } = makeWorker();
+  const decisionStats = startDecisionStats(db, { intervalMs: env.DECISION_STATS_FLUSH_MS });
   // Erasures, connector calls and deadline warnings run wherever the outbox worker does.
   const mailer = createMailer(smtpUrl, env.MAIL_FROM);
   const privacy = new PrivacyJobs({ db, secret, mailer });
@@ -125,6 +127,7 @@ async function work(): Promise<void> {
     stopping = true;
     log.info(`${signal}: finishing the sends in flight, releasing leases, then stopping`);
     void Promise.all([worker.stop(), privacy.stop()])
+      .then(() => decisionStats.stop())
       .then(() => closeChannels(channels))
       .then(() => mailer.close())
       .then(() => mailCatcher?.close())
@@ -144,6 +147,7 @@ async function serve(): Promise<void> {
   const { env, target, db, secret, store, embedBrands, mailCatcher, smtpUrl, vapid, publicUrl, makeWorker } =
     await start("web");
   const decisions = new DecisionService(db, store);
+  const decisionStats = startDecisionStats(db, { intervalMs: env.DECISION_STATS_FLUSH_MS });
   const mailer = createMailer(smtpUrl, env.MAIL_FROM);
   const housekeeping = setInterval(() => void pruneOldRecords(db), 10 * 60_000);
   housekeeping.unref();
@@ -215,6 +219,7 @@ async function serve(): Promise<void> {
     server.close(() => {
       clearInterval(housekeeping);
       void Promise.resolve(workerStopped)
+        .then(() => decisionStats.stop())
         .then(() => {
           mailer.close();
           return mailCatcher?.close();

@@ -38,6 +38,33 @@ export function documentPolicy(nonce: string, options: { dev?: boolean } = {}): 
 
 export const lockedDownPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+// An origin as Brand.embedOrigins stores it (scheme, host, port; no path): anything else could
+// smuggle another directive or source into the header, so it is left out rather than trusted.
+const FRAMING_ORIGIN = /^https?:\/\/(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/** `policy` with `frame-ancestors` set to these origins; 'none' when none of them is an origin. */
+export function withFrameAncestors(policy: string, origins: readonly string[]): string {
+  const sources = [...new Set(origins.filter((origin) => FRAMING_ORIGIN.test(origin)))];
+  const directive = `frame-ancestors ${sources.length ? sources.join(" ") : "'none'"}`;
+  const kept = policy
+    .split(";")
+    .map((part) => part.trim())
+    .filter((part) => part && !/^frame-ancestors(\s|$)/i.test(part));
+  return [...kept, directive].join("; ");
+}
+
+/**
+ * A cookie that a page shown in a frame on another site can keep: without SameSite=None the
+ * browser neither stores nor sends it there, and without Partitioned (CHIPS) Chromium drops it
+ * as a third-party cookie. Partitioned, it lives in a jar of that site's own, so it follows
+ * nobody to another site. (Secure cookies are accepted on http://localhost too.)
+ */
+export function crossSiteCookie(cookie: string): string {
+  const [pair = "", ...attributes] = cookie.split(";").map((part) => part.trim());
+  const kept = attributes.filter((part) => part && !/^(samesite|secure|partitioned)(=|$)/i.test(part));
+  return [pair, ...kept, "SameSite=None", "Secure", "Partitioned"].join("; ");
+}
+
 export function setSecurityHeaders(
   res: ServerResponse,
   options: { csp: string; https: boolean; crossOrigin?: boolean },

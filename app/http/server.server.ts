@@ -10,7 +10,14 @@ import { databaseIsReachable } from "~/db/health.server";
 import { csrfCookie, csrfFor } from "~/lib/csrf.server";
 import type { Services } from "~/load-context";
 import { BATCH_PATH, DECISIONS_PATH } from "./decisions.server";
-import { createNonce, documentPolicy, lockedDownPolicy, setSecurityHeaders } from "./security-headers.server";
+import {
+  createNonce,
+  crossSiteCookie,
+  documentPolicy,
+  lockedDownPolicy,
+  setSecurityHeaders,
+  withFrameAncestors,
+} from "./security-headers.server";
 
 export type ServerOptions = {
   build: ServerBuild;
@@ -70,6 +77,14 @@ export function createServer(options: ServerOptions): http.Server {
           cspNonce: res.locals.cspNonce as string,
           csrf: csrf.token,
           clientIp: req.socket.remoteAddress ?? "unknown",
+          // Headers are still unsent while loaders run: Remix only appends its own afterwards.
+          allowFraming: (origins: string[]) => {
+            if (res.headersSent) return;
+            const policy = res.getHeader("Content-Security-Policy");
+            if (typeof policy === "string")
+              res.setHeader("Content-Security-Policy", withFrameAncestors(policy, origins));
+            res.removeHeader("X-Frame-Options");
+          },
           services: options.services,
         };
       },
@@ -118,9 +133,24 @@ export function createServer(options: ServerOptions): http.Server {
     }
     const nonce = createNonce();
     setSecurityHeaders(res, { csp: documentPolicy(nonce, { dev }), https });
+    if (req.headers["sec-fetch-dest"] === "iframe") keepCookiesInFrame(res);
     (res as http.ServerResponse & { locals?: Record<string, unknown> }).locals = { cspNonce: nonce };
     app(req as express.Request, res as express.Response);
   });
+}
+
+/**
+ * A page loaded in a frame (the portal inside a brand's site) sets its cookies (CSRF id,
+ * language, session) as cross-site cookies partitioned by that site: SameSite=Lax ones would be
+ * neither stored nor sent there, and the forms inside the frame would all fail their CSRF check.
+ */
+function keepCookiesInFrame(res: http.ServerResponse): void {
+  const setHeader = res.setHeader.bind(res);
+  res.setHeader = (name, value) => {
+    if (name.toLowerCase() !== "set-cookie") return setHeader(name, value);
+    const cookies = Array.isArray(value) ? value : [String(value)];
+    return setHeader(name, cookies.map(crossSiteCookie));
+  };
 }
 
 /** A browser request whose Origin is neither this site's public address nor the host it asked. */

@@ -108,6 +108,12 @@ export const envSchema = z
       .trim()
       .regex(/^(mailto:|https:\/\/)/, 'must be a "mailto:" or "https://" contact for push services')
       .optional(),
+    DECISION_STATS_FLUSH_MS: z.coerce
+      .number({ error: "must be a number of milliseconds" })
+      .int("must be a whole number")
+      .min(10, "must be at least 10")
+      .max(600_000, "must be at most 600000")
+      .default(5_000),
     SNAPSHOT_MAX_CUSTOMERS: z.coerce
       .number({ error: "must be a number" })
       .int("must be a whole number")

@@ -47,6 +47,7 @@ const fr = {
   "footer.health": "État du service",
   "error.title": "Une erreur est survenue",
   "error.notFound": "Cette page n'existe pas.",
+  "error.forbidden": "Votre rôle ne permet pas cette action. Demandez à un propriétaire de la marque.",
   "error.generic": "Nous n'avons pas pu afficher cette page. Réessayez dans un instant.",
   "error.home": "Retour à l'accueil",
 } as const;
@@ -94,6 +95,7 @@ const en: Record<keyof typeof fr, string> = {
   "footer.health": "Service status",
   "error.title": "Something went wrong",
   "error.notFound": "This page does not exist.",
+  "error.forbidden": "Your role does not allow this. Ask one of the brand's owners.",
   "error.generic": "We could not show this page. Please try again in a moment.",
   "error.home": "Back to the home page",
 };

@@ -2,6 +2,7 @@
 // session sends the visitor to the sign-in page of the brand they last visited.
 import { redirect } from "@remix-run/node";
 import type { AppLoadContext } from "@remix-run/node";
+import { crossSiteCookie } from "~/http/security-headers.server";
 import { findPortalSession, PORTAL_COOKIE, type PortalVisit } from "~/models/portal-session.server";
 import { readCookie } from "./i18n";
 
@@ -27,15 +28,28 @@ export async function requireVisit(request: Request, context: AppLoadContext): P
   return visit;
 }
 
+/** The session's cookies; `framed` for a session opened inside a brand's site (embed). */
 export function sessionCookies(
   input: { token: string; expiresAt: Date; brandSlug: string },
   secure: boolean,
+  framed = false,
 ): string[] {
   const flags = `Path=/; SameSite=Lax${secure ? "; Secure" : ""}`;
-  return [
+  const cookies = [
     `${PORTAL_COOKIE}=${input.token}; HttpOnly; Expires=${input.expiresAt.toUTCString()}; ${flags}`,
     `${PORTAL_BRAND_COOKIE}=${encodeURIComponent(input.brandSlug)}; Max-Age=31536000; ${flags}`,
   ];
+  return framed ? cookies.map(crossSiteCookie) : cookies;
+}
+
+/**
+ * Lets the brand's site that opened this session frame the page (and only that one); a
+ * session opened elsewhere, or from a site the brand no longer declares, stays unframeable.
+ * The origin the page may talk to (postMessage), or null.
+ */
+export function allowEmbedding(visit: PortalVisit, context: AppLoadContext): string | null {
+  if (visit.embedOrigin) context.allowFraming([visit.embedOrigin]);
+  return visit.embedOrigin;
 }
 
 export function clearSessionCookie(secure: boolean): string {

@@ -79,7 +79,8 @@ export type Theme = z.infer<typeof Theme>;
 
 /** An origin a brand's site is served from, e.g. https://shop.example (no path). */
 export const Origin = z
-  .url({ error: "must be an origin such as https://shop.example" })
+  // abort: the refinement below parses the URL, and must not run on text that is none.
+  .url({ error: "must be an origin such as https://shop.example", abort: true })
   .refine((value) => {
     const url = new URL(value);
     return /^https?:$/.test(url.protocol) && url.pathname === "/" && !url.search && !url.hash;

@@ -3,7 +3,7 @@
 // on the hot path) and a short visible prefix so people can tell keys apart.
 import crypto from "node:crypto";
 import { z } from "zod";
-import { transact } from "~/db/changes.server";
+import { transact, type Recorder } from "~/db/changes.server";
 import type { Db, Tx } from "~/db/client.server";
 
 const KEY_PREFIX = "msr_";
@@ -27,7 +27,7 @@ export function looksLikeApiKey(value: string): boolean {
   return /^msr_[A-Za-z0-9_-]{43}$/.test(value);
 }
 
-export async function createApiKey(db: Db, input: { brandId: string; name: string }) {
+export async function createApiKey(db: Tx, input: { brandId: string; name: string }) {
   const key = generateApiKey();
   const record = await db.apiKey.create({
     data: {
@@ -66,6 +66,29 @@ export async function revokeApiKey(db: Db, input: { brandId: string; idOrPrefix:
       select: { id: true, prefix: true, revokedAt: true },
     });
   });
+}
+
+/**
+ * Revokes a key of this brand by id inside the caller's transaction (the console records who did
+ * it in the same one), telling every process's snapshot to forget it. Null if the brand has no
+ * such key; `already` when it was revoked before (nothing changes then).
+ */
+export async function revokeApiKeyIn(
+  tx: Tx,
+  record: Recorder,
+  input: { brandId: string; id: string },
+  now = new Date(),
+): Promise<{ id: string; name: string; prefix: string; already: boolean } | null> {
+  const key = await tx.apiKey.findFirst({
+    where: { id: input.id, brandId: input.brandId },
+    select: { id: true, name: true, prefix: true, revokedAt: true },
+  });
+  if (!key) return null;
+  const { revokedAt, ...shown } = key;
+  if (revokedAt) return { ...shown, already: true };
+  await record({ brandId: input.brandId, scope: "api_key", subjectId: key.id });
+  await tx.apiKey.updateMany({ where: { id: key.id, brandId: input.brandId }, data: { revokedAt: now } });
+  return { ...shown, already: false };
 }
 
 /** The brand a presented key belongs to, or null for an unknown or revoked key. */

@@ -1,13 +1,13 @@
 // Brands (tenants): creation with their defaults, look-ups by slug, and the privacy settings
 // (the sites that may embed Mesure, the cookie banner, the privacy contact, the erasure delay).
 import { z } from "zod";
-import { transact } from "~/db/changes.server";
+import { transact, type Recorder } from "~/db/changes.server";
 import type { Db, Tx } from "~/db/client.server";
 import { isUniqueViolation } from "~/db/errors";
 import { fromJson, toJson } from "~/lib/json-column";
 import { genesisHash } from "~/models/consent.server";
 import { CookieConfig, parseCookieConfig } from "~/privacy/cookie-config";
-import { Locale, Origin, type SendWindow, Slug, Theme, TimeZone, type Channel } from "~/lib/vocabulary";
+import { type Channel, channels, Locale, Origin, SendWindow, Slug, Theme, TimeZone } from "~/lib/vocabulary";
 
 export const BrandInput = z.object({
   slug: Slug,
@@ -177,23 +177,30 @@ export async function getCookieConfig(db: Db | Tx, brandId: string): Promise<Coo
  * the brand has set (only its own policy version should do that).
  */
 export async function updateBrandSettings(db: Db, brandId: string, input: BrandSettingsInput): Promise<BrandSettings> {
+  return transact(db, (tx, record) => writeBrandSettings(tx, record, brandId, input));
+}
+
+/** updateBrandSettings inside the caller's transaction (the console audits the change in the same one). */
+export async function writeBrandSettings(
+  tx: Tx,
+  record: Recorder,
+  brandId: string,
+  input: BrandSettingsInput,
+): Promise<BrandSettings> {
   const data = BrandSettings.parse(input);
-  // Recorded as a brand change, so every process's banner configuration learns of it at once.
-  const row = await transact(db, async (tx, record) => {
-    const updated = await tx.brand.update({
-      where: { id: brandId },
-      data: {
-        embedOrigins: data.embedOrigins && toJson([...new Set(data.embedOrigins)]),
-        cookieConfig: data.cookieConfig && toJson(data.cookieConfig),
-        privacyEmail: data.privacyEmail,
-        erasureGraceDays: data.erasureGraceDays,
-      },
-      select: settingsSelect,
-    });
-    await record({ brandId, scope: "brand", subjectId: brandId });
-    return updated;
+  const updated = await tx.brand.update({
+    where: { id: brandId },
+    data: {
+      embedOrigins: data.embedOrigins && toJson([...new Set(data.embedOrigins)]),
+      cookieConfig: data.cookieConfig && toJson(data.cookieConfig),
+      privacyEmail: data.privacyEmail,
+      erasureGraceDays: data.erasureGraceDays,
+    },
+    select: settingsSelect,
   });
-  return toSettings(row);
+  // Recorded as a brand change, so every process's banner configuration learns of it at once.
+  await record({ brandId, scope: "brand", subjectId: brandId });
+  return toSettings(updated);
 }
 
 /** What the public embed endpoints need of a brand, by the slug the script was given. */
@@ -213,3 +220,138 @@ export async function getEmbedBrand(db: Db | Tx, slug: string) {
   };
 }
 export type EmbedBrand = NonNullable<Awaited<ReturnType<typeof getEmbedBrand>>>;
+
+/** What a brand is called and looks like, where it speaks and from which time zone. */
+export const BrandProfile = z.strictObject({
+  name: BrandInput.shape.name,
+  locales: BrandInput.shape.locales.unwrap(),
+  defaultTimezone: TimeZone,
+  theme: Theme,
+});
+export type BrandProfile = z.infer<typeof BrandProfile>;
+
+export async function getBrandProfile(db: Db | Tx, brandId: string): Promise<BrandProfile | null> {
+  const row = await db.brand.findUnique({ where: { id: brandId }, select: brandSelect });
+  if (!row) return null;
+  const brand = toBrand(row);
+  return { name: brand.name, locales: brand.locales, defaultTimezone: brand.defaultTimezone, theme: brand.theme };
+}
+
+/**
+ * Replaces the brand's name, locales, time zone and theme inside the caller's transaction. A
+ * brand change: the portal's and the embed script's colours come from these.
+ */
+export async function writeBrandProfile(
+  tx: Tx,
+  record: Recorder,
+  brandId: string,
+  input: z.input<typeof BrandProfile>,
+): Promise<BrandProfile> {
+  const data = BrandProfile.parse(input);
+  await tx.brand.update({
+    where: { id: brandId },
+    data: {
+      name: data.name,
+      locales: toJson(data.locales),
+      defaultTimezone: data.defaultTimezone,
+      theme: toJson(data.theme),
+    },
+    select: { id: true },
+  });
+  await record({ brandId, scope: "brand", subjectId: brandId });
+  return data;
+}
+
+const Cap = (max: number) =>
+  z.number().int("must be a whole number").min(0, "must be 0 or more").max(max, `must be at most ${max}`).nullable();
+
+export const ChannelRule = z.strictObject({
+  enabled: z.boolean(),
+  dailyCap: Cap(100),
+  weeklyCap: Cap(500),
+  sendWindows: z.array(SendWindow).max(20, "must list at most 20 windows"),
+});
+export type ChannelRule = z.infer<typeof ChannelRule>;
+
+/** A brand's rules for every channel, its cap across channels and the share of caps kept for `high` messages. */
+export const ChannelRules = z.strictObject({
+  channels: z.strictObject(
+    Object.fromEntries(channels.map((channel) => [channel, ChannelRule])) as Record<Channel, typeof ChannelRule>,
+  ),
+  globalWeeklyCap: Cap(1000),
+  highPriorityReserve: z
+    .number()
+    .int("must be a whole number")
+    .min(0, "must be 0 or more")
+    .max(100, "must be at most 100"),
+});
+export type ChannelRules = z.infer<typeof ChannelRules>;
+
+export async function getChannelRules(db: Db | Tx, brandId: string): Promise<ChannelRules | null> {
+  const brand = await db.brand.findUnique({
+    where: { id: brandId },
+    select: {
+      globalWeeklyCap: true,
+      highPriorityReserve: true,
+      channelPolicies: { select: { channel: true, enabled: true, dailyCap: true, weeklyCap: true, sendWindows: true } },
+    },
+  });
+  if (!brand) return null;
+  const rules = Object.fromEntries(
+    channels.map((channel) => {
+      const row = brand.channelPolicies.find((policy) => policy.channel === channel);
+      // No row: the decision engine's own default for a channel (on, no cap, any time).
+      const rule: ChannelRule = row
+        ? {
+            enabled: row.enabled,
+            dailyCap: row.dailyCap,
+            weeklyCap: row.weeklyCap,
+            sendWindows: fromJson(z.array(SendWindow), row.sendWindows, "BrandChannelPolicy.sendWindows"),
+          }
+        : { enabled: true, dailyCap: null, weeklyCap: null, sendWindows: [] };
+      return [channel, rule];
+    }),
+  ) as Record<Channel, ChannelRule>;
+  return { channels: rules, globalWeeklyCap: brand.globalWeeklyCap, highPriorityReserve: brand.highPriorityReserve };
+}
+
+/** Replaces the brand's channel rules inside the caller's transaction; the decision snapshot learns of it. */
+export async function writeChannelRules(
+  tx: Tx,
+  record: Recorder,
+  brandId: string,
+  input: z.input<typeof ChannelRules>,
+): Promise<ChannelRules> {
+  const data = ChannelRules.parse(input);
+  for (const channel of channels) {
+    const rule = data.channels[channel];
+    const fields = {
+      enabled: rule.enabled,
+      dailyCap: rule.dailyCap,
+      weeklyCap: rule.weeklyCap,
+      sendWindows: toJson(rule.sendWindows),
+    };
+    await tx.brandChannelPolicy.upsert({
+      where: { brandId_channel: { brandId, channel } },
+      create: { brandId, channel, ...fields },
+      update: fields,
+      select: { id: true },
+    });
+  }
+  await tx.brand.update({
+    where: { id: brandId },
+    data: { globalWeeklyCap: data.globalWeeklyCap, highPriorityReserve: data.highPriorityReserve },
+    select: { id: true },
+  });
+  await record({ brandId, scope: "brand", subjectId: brandId });
+  return data;
+}
+
+/**
+ * The time zone the console shows a brand's dates in: the brand's own, so every member reads the
+ * same times whatever their browser, and the server and the browser render the same text.
+ */
+export async function getBrandTimezone(db: Tx, brandId: string): Promise<string> {
+  const brand = await db.brand.findUnique({ where: { id: brandId }, select: { defaultTimezone: true } });
+  return brand?.defaultTimezone ?? "Europe/Paris";
+}

@@ -82,7 +82,7 @@ export type ConnectorView = {
 
 /** Creates a connector; the secret comes back this once. */
 export async function createConnector(
-  db: Db,
+  db: Tx,
   secret: string,
   input: { brandId: string; name: string; url: string; publicUrl: string },
 ): Promise<{ connector: ConnectorView; secret: string }> {
@@ -116,7 +116,7 @@ export function listConnectors(db: Tx, brandId: string): Promise<ConnectorView[]
  * still waiting are held (not attempted) until it is on again. False when there is no such connector.
  */
 export async function setConnectorEnabled(
-  db: Db,
+  db: Tx,
   input: { brandId: string; name: string; enabled: boolean },
 ): Promise<boolean> {
   const { count } = await db.connector.updateMany({
@@ -128,7 +128,7 @@ export async function setConnectorEnabled(
 
 /** A new signing secret, shown this once; the old one stops working at once. Null when there is no such connector. */
 export async function rotateConnectorSecret(
-  db: Db,
+  db: Tx,
   secret: string,
   input: { brandId: string; name: string },
 ): Promise<string | null> {
@@ -150,30 +150,69 @@ export async function removeConnector(
   db: Db,
   input: { brandId: string; name: string; abandonPending?: boolean; now?: Date },
 ): Promise<boolean> {
+  return db.$transaction((tx) => removeConnectorIn(tx, input));
+}
+
+/** removeConnector inside the caller's transaction (the console records the removal in the same one). */
+export async function removeConnectorIn(
+  tx: Tx,
+  input: { brandId: string; name: string; abandonPending?: boolean; now?: Date },
+): Promise<boolean> {
   const now = input.now ?? new Date();
-  return db.$transaction(async (tx) => {
-    const connector = await tx.connector.findUnique({
-      where: { brandId_name: { brandId: input.brandId, name: input.name } },
-      select: { id: true },
-    });
-    if (!connector) return false;
-    const pending = await tx.erasureDispatch.count({ where: { connectorId: connector.id, status: "pending" } });
-    if (pending > 0 && !input.abandonPending) throw new ConnectorBusyError(input.name, pending);
-    if (pending > 0) {
-      await tx.erasureDispatch.updateMany({
-        where: { connectorId: connector.id, status: "pending" },
-        data: {
-          status: "acknowledged",
-          acknowledgedAt: now,
-          leaseUntil: null,
-          lastError: "connector removed by the operator before it acknowledged",
-        },
-      });
-    }
-    // Its past dispatches keep their connector's name (connectorId is set to null).
-    await tx.connector.delete({ where: { id: connector.id }, select: { id: true } });
-    return true;
+  const connector = await tx.connector.findUnique({
+    where: { brandId_name: { brandId: input.brandId, name: input.name } },
+    select: { id: true },
   });
+  if (!connector) return false;
+  const pending = await tx.erasureDispatch.count({ where: { connectorId: connector.id, status: "pending" } });
+  if (pending > 0 && !input.abandonPending) throw new ConnectorBusyError(input.name, pending);
+  if (pending > 0) {
+    await tx.erasureDispatch.updateMany({
+      where: { connectorId: connector.id, status: "pending" },
+      data: {
+        status: "acknowledged",
+        acknowledgedAt: now,
+        leaseUntil: null,
+        lastError: "connector removed by the operator before it acknowledged",
+      },
+    });
+  }
+  // Its past dispatches keep their connector's name (connectorId is set to null).
+  await tx.connector.delete({ where: { id: connector.id }, select: { id: true } });
+  return true;
+}
+
+export type ConnectorWithPending = ConnectorView & {
+  /** Erasure calls still waiting for this connector to acknowledge. */
+  pending: number;
+};
+
+/** The brand's connectors with how many erasure calls each still owes (the console's list). */
+export async function listConnectorsWithPending(db: Tx, brandId: string): Promise<ConnectorWithPending[]> {
+  const rows = await db.connector.findMany({
+    where: { brandId },
+    orderBy: { createdAt: "asc" },
+    select: { ...connectorSelect, _count: { select: { dispatches: { where: { status: "pending" } } } } },
+  });
+  return rows.map(({ _count, ...connector }) => ({ ...connector, pending: _count.dispatches }));
+}
+
+/**
+ * Where a connector is called and the secret it signs with, in clear: for a call made now at the
+ * operator's request (the console's "send test"), never for display. Null when there is none.
+ */
+export async function connectorCallTarget(
+  db: Tx,
+  secret: string,
+  input: { brandId: string; name: string },
+): Promise<{ id: string; name: string; url: string; enabled: boolean; signingSecret: string } | null> {
+  const connector = await db.connector.findUnique({
+    where: { brandId_name: { brandId: input.brandId, name: input.name } },
+    select: { id: true, name: true, url: true, enabled: true, secretCiphertext: true },
+  });
+  if (!connector) return null;
+  const { secretCiphertext, ...target } = connector;
+  return { ...target, signingSecret: openConnectorSecret(secret, secretCiphertext) };
 }
 
 /** The secret a connector signs with, for the delivery job only. */

@@ -2,7 +2,9 @@
 // changed or withdrawn. Each event's hash covers its content and the previous event's hash, so
 // the chain proves that nothing was removed, inserted or altered afterwards.
 import crypto from "node:crypto";
+import { insertRows, newId } from "~/db/bulk.server";
 import type { Tx } from "~/db/client.server";
+import { announceConsentEvent } from "~/webhooks/announce.server";
 
 export type ConsentEventInput = {
   brandId: string;
@@ -84,7 +86,8 @@ export function consentEventHash(event: HashedConsentEvent): string {
 
 /**
  * Appends one event to the brand's chain. Must run inside the transaction that makes the
- * change it records, so the change and its proof commit together or not at all.
+ * change it records, so the change and its proof commit together or not at all (and so does the
+ * consent.changed webhook it writes for the brand's endpoints).
  */
 export async function appendConsentEvent(
   tx: Tx,
@@ -119,7 +122,77 @@ export async function appendConsentEvent(
     data: { headHash: hash },
     select: { brandId: true },
   });
+  await announceConsentEvent(tx, { ...event, hash });
   return { id: row.id, seq: event.seq, hash };
+}
+
+/** The columns appendConsentEvents writes, in order. */
+const eventColumns = [
+  "id",
+  "brandId",
+  "seq",
+  "customerId",
+  "visitorId",
+  "kind",
+  "subject",
+  "before",
+  "after",
+  "source",
+  "policyVersion",
+  "shownTextHash",
+  "createdAt",
+  "prevHash",
+  "hash",
+] as const;
+
+/**
+ * Appends many events of one brand at once, in the order given, under ONE lock of the chain head
+ * (an import appends thousands per transaction: one lock and a few multi-row inserts instead of
+ * three statements each). The chain is the one appendConsentEvent would have made, event by event.
+ * No webhook is written for these: a bulk import is not a change people made one by one, and the
+ * brand's systems already hold the file it came from.
+ */
+export async function appendConsentEvents(
+  tx: Tx,
+  brandId: string,
+  inputs: readonly Omit<ConsentEventInput, "brandId">[],
+): Promise<{ firstSeq: number; headHash: string } | null> {
+  if (inputs.length === 0) return null;
+  const head = await tx.consentChain.update({
+    where: { brandId },
+    data: { length: { increment: inputs.length } },
+    select: { length: true, headHash: true },
+  });
+  const firstSeq = head.length - inputs.length + 1;
+  let prevHash = head.headHash;
+  const rows = inputs.map((input, index) => {
+    const event: HashedConsentEvent = {
+      brandId,
+      seq: firstSeq + index,
+      customerId: input.customerId ?? null,
+      visitorId: input.visitorId ?? null,
+      kind: input.kind,
+      subject: input.subject,
+      before: JSON.stringify(input.before ?? null),
+      after: JSON.stringify(input.after ?? null),
+      source: input.source,
+      policyVersion: input.policyVersion ?? "1",
+      shownTextHash: input.shownTextHash ?? null,
+      createdAt: new Date(Math.floor((input.at ?? new Date()).getTime())),
+      prevHash,
+    };
+    const hash = consentEventHash(event);
+    prevHash = hash;
+    return { id: newId(), ...event, hash };
+  });
+  await insertRows(
+    tx,
+    "ConsentEvent",
+    eventColumns,
+    rows.map((row) => eventColumns.map((column) => row[column])),
+  );
+  await tx.consentChain.update({ where: { brandId }, data: { headHash: prevHash }, select: { brandId: true } });
+  return { firstSeq, headHash: prevHash };
 }
 
 export async function listConsentEvents(tx: Tx, input: { brandId: string; customerId: string }) {

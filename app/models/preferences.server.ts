@@ -18,9 +18,18 @@ import {
 } from "~/lib/vocabulary";
 import { appendConsentEvent } from "~/models/consent.server";
 import type { Topic } from "~/models/topic.server";
+import { startPreferenceAnnouncement } from "~/webhooks/announce.server";
+import type { UnsubscribeVia } from "~/webhooks/events";
 
 /** Where a change came from, recorded in the consent ledger. */
-export type ChangeSource = { source: string; policyVersion?: string; shownTextHash?: string | null; at?: Date };
+export type ChangeSource = {
+  source: string;
+  policyVersion?: string;
+  shownTextHash?: string | null;
+  at?: Date;
+  /** Set by unsubscribe links and SMS STOP: the brand's webhooks then hear customer.unsubscribed. */
+  unsubscribeVia?: UnsubscribeVia;
+};
 type Owner = { brandId: string; customerId: string };
 
 /** A change the topic's definition does not allow; `path` names the field at fault. */
@@ -94,6 +103,8 @@ export async function editPreferences<T>(
   edit: (editor: PreferenceEditor) => Promise<T>,
 ): Promise<T> {
   return transact(db, async (tx, record) => {
+    // One webhook event of each kind for the whole edit, written as it ends.
+    const announcement = startPreferenceAnnouncement(tx, owner, change);
     const result = await edit(new PreferenceEditor(tx, owner, change));
     await tx.customerPreference.upsert({
       where: { customerId: owner.customerId },
@@ -102,6 +113,7 @@ export async function editPreferences<T>(
       select: { id: true },
     });
     await record({ brandId: owner.brandId, scope: "customer", subjectId: owner.customerId });
+    await announcement.finish();
     return result;
   });
 }

@@ -23,9 +23,14 @@ export async function unsubscribeFromSms(db: Db, brandId: string, customerId: st
   const leftIds = new Set(left.map((row) => row.topicId));
   const pending = topics.filter((topic) => !leftIds.has(topic.id));
   if (!pending.length) return;
-  await editPreferences(db, { brandId, customerId }, { source: "sms_keyword" }, async (editor) => {
-    for (const topic of pending) await editor.setSubscription({ topic, channel: "sms", status: "unsubscribed" });
-  });
+  await editPreferences(
+    db,
+    { brandId, customerId },
+    { source: "sms_keyword", unsubscribeVia: "sms_keyword" },
+    async (editor) => {
+      for (const topic of pending) await editor.setSubscription({ topic, channel: "sms", status: "unsubscribed" });
+    },
+  );
 }
 
 export async function findSmsBrand(db: Db, slug: string | undefined) {

@@ -1,11 +1,11 @@
 // Topics: what a brand sends about, with the channels it offers them on and the typed fields
 // an alert on them may filter by.
 import { z } from "zod";
-import { transact } from "~/db/changes.server";
+import { transact, type Recorder } from "~/db/changes.server";
 import type { Db, Tx } from "~/db/client.server";
 import { isUniqueViolation } from "~/db/errors";
 import { fromJson, toJson } from "~/lib/json-column";
-import { Channel, FilterField, Frequency, TopicKey, TopicKind } from "~/lib/vocabulary";
+import { AlertCriteria, Channel, FilterField, Frequency, TopicKey, TopicKind } from "~/lib/vocabulary";
 
 export const TopicInput = z
   .object({
@@ -103,14 +103,7 @@ export async function createTopic(db: Db, brandId: string, input: TopicInput): P
   });
   if (existing) throw new TopicKeyTakenError(data.key);
   try {
-    const row = await transact(db, async (tx, record) => {
-      await record({ brandId, scope: "brand", subjectId: brandId });
-      return tx.topic.create({
-        data: { ...data, brandId, channels: toJson(data.channels), filterFields: toJson(data.filterFields) },
-        select: topicSelect,
-      });
-    });
-    return toTopic(row);
+    return await transact(db, (tx, record) => insertTopic(tx, record, brandId, data));
   } catch (error) {
     if (isUniqueViolation(error)) throw new TopicKeyTakenError(data.key);
     throw error;
@@ -137,4 +130,124 @@ export async function getTopic(db: Tx, input: { brandId: string; key: string }):
 export async function getTopicById(db: Tx, brandId: string, id: string): Promise<Topic | null> {
   const row = await db.topic.findFirst({ where: { id, brandId }, select: topicSelect });
   return row && toTopic(row);
+}
+
+/**
+ * Creates a topic inside the caller's transaction (the console audits it in the same one). The
+ * database's unique key refuses a taken key: the caller catches it (isUniqueViolation).
+ */
+export async function insertTopic(tx: Tx, record: Recorder, brandId: string, input: TopicInput): Promise<Topic> {
+  const data = TopicInput.parse(input);
+  // The decision snapshot and the portal's topic lists must learn of it.
+  await record({ brandId, scope: "brand", subjectId: brandId });
+  const row = await tx.topic.create({
+    data: { ...data, brandId, channels: toJson(data.channels), filterFields: toJson(data.filterFields) },
+    select: topicSelect,
+  });
+  return toTopic(row);
+}
+
+const consoleTopicSelect = { ...topicSelect, archivedAt: true } as const;
+
+/** A topic as the console shows it: archived ones included, with when they were archived. */
+export type ConsoleTopic = Topic & { archivedAt: Date | null };
+
+/** Every topic of the brand, archived ones last. */
+export async function listAllTopics(db: Tx, brandId: string): Promise<ConsoleTopic[]> {
+  const rows = await db.topic.findMany({
+    where: { brandId },
+    orderBy: [{ position: "asc" }, { key: "asc" }],
+    select: consoleTopicSelect,
+  });
+  const topics = rows.map((row) => ({ ...toTopic(row), archivedAt: row.archivedAt }));
+  return [...topics.filter((topic) => !topic.archivedAt), ...topics.filter((topic) => topic.archivedAt)];
+}
+
+export async function getConsoleTopic(db: Tx, input: { brandId: string; key: string }): Promise<ConsoleTopic | null> {
+  const row = await db.topic.findUnique({
+    where: { brandId_key: { brandId: input.brandId, key: input.key } },
+    select: consoleTopicSelect,
+  });
+  return row ? { ...toTopic(row), archivedAt: row.archivedAt } : null;
+}
+
+/** Everything a topic says and offers but its key, which customers' choices and the API name it by. */
+export type TopicChanges = Omit<TopicInput, "key">;
+
+/**
+ * Replaces a topic's names, kind, channels, defaults and filter fields, inside the caller's
+ * transaction; null when the brand has no such topic. Customers' subscriptions stay as they
+ * are: a channel taken off the topic simply stops being offered and sent on.
+ */
+export async function writeTopic(
+  tx: Tx,
+  record: Recorder,
+  input: { brandId: string; key: string },
+  changes: TopicChanges,
+): Promise<Topic | null> {
+  const data = TopicInput.parse({ ...changes, key: input.key });
+  const existing = await tx.topic.findUnique({
+    where: { brandId_key: { brandId: input.brandId, key: input.key } },
+    select: { id: true },
+  });
+  if (!existing) return null;
+  await record({ brandId: input.brandId, scope: "brand", subjectId: input.brandId });
+  const row = await tx.topic.update({
+    where: { id: existing.id },
+    data: {
+      nameFr: data.nameFr,
+      nameEn: data.nameEn,
+      descriptionFr: data.descriptionFr,
+      descriptionEn: data.descriptionEn,
+      kind: data.kind,
+      channels: toJson(data.channels),
+      defaultFrequency: data.defaultFrequency,
+      defaultOn: data.defaultOn,
+      doubleOptIn: data.doubleOptIn,
+      filterFields: toJson(data.filterFields),
+      weeklyVolume: data.weeklyVolume,
+    },
+    select: topicSelect,
+  });
+  return toTopic(row);
+}
+
+/**
+ * Archives a topic (no longer offered, sent on or decided for; customers' past choices kept) or
+ * brings it back. False when the brand has no such topic or it already was in that state.
+ */
+export async function writeTopicArchived(
+  tx: Tx,
+  record: Recorder,
+  input: { brandId: string; key: string },
+  archived: boolean,
+  now = new Date(),
+): Promise<boolean> {
+  const { count } = await tx.topic.updateMany({
+    where: { brandId: input.brandId, key: input.key, archivedAt: archived ? null : { not: null } },
+    data: { archivedAt: archived ? now : null },
+  });
+  if (count > 0) await record({ brandId: input.brandId, scope: "brand", subjectId: input.brandId });
+  return count > 0;
+}
+
+/**
+ * How many customers' alert filters on the topic use each field: a field taken away (or whose
+ * key changed) leaves those filters asking for an attribute messages no longer carry.
+ */
+export async function countFilterFieldUses(
+  db: Tx,
+  input: { brandId: string; topicId: string },
+  keys: string[],
+): Promise<Record<string, number>> {
+  const uses: Record<string, number> = {};
+  for (const key of keys) {
+    // The JSON text narrows the rows in the database; parsing tells a key from a value.
+    const rows = await db.alertFilter.findMany({
+      where: { brandId: input.brandId, topicId: input.topicId, criteria: { contains: `"${key}":` } },
+      select: { criteria: true },
+    });
+    uses[key] = rows.filter((row) => key in fromJson(AlertCriteria, row.criteria, "AlertFilter.criteria")).length;
+  }
+  return uses;
 }

@@ -8,24 +8,26 @@ import { transact } from "~/db/changes.server";
 import type { Db } from "~/db/client.server";
 import { open } from "~/lib/encryption.server";
 import { log } from "~/lib/log.server";
-import { sign } from "~/lib/standard-webhooks.server";
 import { openConnectorSecret } from "~/models/connector.server";
 import { retryDelay } from "~/scheduler/backoff";
+import {
+  acknowledged,
+  postSigned,
+  redact,
+  shorten,
+  SNIPPET,
+  type PostOutcome,
+  type SignedPostOptions,
+} from "~/webhooks/signed-post.server";
 import { completeIfDone, IDENTIFIERS_PURPOSE, type ErasureIdentifiers } from "./erasure.server";
 
-export const ERASURE_EVENT = "customer.erasure_requested";
-const TIMEOUT_MS = 10_000;
-/** A receiver asking for more than a day is not allowed to push its turn past the deadline. */
-const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
-/** What is kept of a connector's answer body. */
-const SNIPPET = 200;
+export { retryAfter } from "~/webhooks/signed-post.server";
 
-export type DeliveryOptions = {
-  /** Replaces global fetch (tests). */
-  fetch?: typeof fetch;
+export const ERASURE_EVENT = "customer.erasure_requested";
+
+export type DeliveryOptions = SignedPostOptions & {
   /** In [0, 1): the backoff's jitter. */
   random?: () => number;
-  timeoutMs?: number;
 };
 
 export type DeliveryOutcome = "acknowledged" | "retry" | "held" | "gone";
@@ -90,7 +92,7 @@ export async function deliverDispatch(
   const { connector, request } = dispatch;
   const attempts = dispatch.attempts + 1;
   let identifiers: ErasureIdentifiers | null = null;
-  let failure: { status: number | null; error: string; retryAfterMs?: number };
+  let failure: PostOutcome;
   try {
     if (!request.identifiers) throw new Error("the request's identifiers are missing");
     identifiers = JSON.parse(open(secret, IDENTIFIERS_PURPOSE, request.identifiers)) as ErasureIdentifiers;
@@ -102,8 +104,18 @@ export async function deliverDispatch(
       deadlineAt: request.deadlineAt,
       now,
     });
-    const headers = sign(openConnectorSecret(secret, connector.secretCiphertext), dispatch.id, now, body);
-    failure = await post(connector.url, body, headers, now, options);
+    failure = await postSigned(
+      {
+        url: connector.url,
+        secret: openConnectorSecret(secret, connector.secretCiphertext),
+        id: dispatch.id,
+        body,
+        now,
+        userAgent: "Mesure-Erasure/1",
+        receiver: "connector",
+      },
+      options,
+    );
   } catch (error) {
     // Sealing or configuration: not the connector's fault, but retried all the same (the
     // operator may fix MESURE_SECRET), and logged since nobody else will see it.
@@ -111,7 +123,7 @@ export async function deliverDispatch(
     failure = { status: null, error: `Mesure could not prepare the call: ${(error as Error).message}` };
   }
 
-  if (failure.status !== null && failure.status >= 200 && failure.status < 300) {
+  if (acknowledged(failure)) {
     await transact(db, async (tx) => {
       // Lock the request first: two last dispatches acknowledged at once then take turns,
       // and the second sees the first and completes the request.
@@ -144,7 +156,7 @@ export async function deliverDispatch(
       lastAttemptAt: now,
       lastStatus: failure.status,
       // Blanked out before cut short, so a cut cannot leave half an address behind.
-      lastError: shorten(redact(failure.error, identifiers), SNIPPET + 20),
+      lastError: shorten(redactIdentifiers(failure.error, identifiers), SNIPPET + 20),
       nextAttemptAt: new Date(now.getTime() + delay),
       leaseUntil: null,
     },
@@ -153,93 +165,12 @@ export async function deliverDispatch(
   return "retry";
 }
 
-/** One POST; the connector's status (null when unreachable), what went wrong, and Retry-After. */
-async function post(
-  url: string,
-  body: string,
-  headers: Record<string, string>,
-  now: Date,
-  options: DeliveryOptions,
-): Promise<{ status: number | null; error: string; retryAfterMs?: number }> {
-  const timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
-  let response: Response;
-  try {
-    response = await (options.fetch ?? fetch)(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "User-Agent": "Mesure-Erasure/1", ...headers },
-      body,
-      // A redirect is not followed: personal data goes only to the URL the operator configured.
-      redirect: "manual",
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (error) {
-    return { status: null, error: networkError(error as Error, timeoutMs) };
-  }
-  if (response.status >= 200 && response.status < 300) {
-    await response.body?.cancel().catch(() => {});
-    return { status: response.status, error: "" };
-  }
-  const snippet = await readSnippet(response);
-  const reason = response.status >= 300 && response.status < 400 ? " (redirects are not followed)" : "";
-  return {
-    status: response.status,
-    error: `HTTP ${response.status}${reason}${snippet ? `: ${snippet}` : ""}`,
-    retryAfterMs: retryAfter(response.headers.get("retry-after"), now),
-  };
-}
-
-function networkError(error: Error, timeoutMs: number): string {
-  if (error.name === "TimeoutError" || error.name === "AbortError") return `no answer within ${timeoutMs / 1000} s`;
-  const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
-  const detail = cause?.code ?? cause?.message;
-  return `could not reach the connector: ${detail ? `${error.message} (${detail})` : error.message}`;
-}
-
-/** The first characters of an answer's body, on one line (cut short later); the rest is not read. */
-async function readSnippet(response: Response): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < SNIPPET * 4) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.length;
-    }
-  } catch {
-    // A body cut short says nothing more useful than its status.
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  return Buffer.concat(chunks).toString("utf8").replace(/\s+/g, " ").trim();
-}
-
-function shorten(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-
-/** Retry-After as seconds or an HTTP date, in milliseconds from now, at most a day. */
-export function retryAfter(value: string | null, now: Date): number | undefined {
-  if (!value) return undefined;
-  const text = value.trim();
-  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now.getTime();
-  if (!Number.isFinite(ms) || ms < 0) return undefined;
-  return Math.min(ms, MAX_RETRY_AFTER_MS);
-}
-
 /** Blanks the person's identifiers out of what a connector said (it may echo them back). */
-function redact(text: string, identifiers: ErasureIdentifiers | null): string {
-  let result = text;
-  const values = [
+function redactIdentifiers(text: string, identifiers: ErasureIdentifiers | null): string {
+  return redact(text, [
     identifiers?.email,
     identifiers?.phone,
     identifiers?.phone?.replace(/^\+/, ""),
     identifiers?.externalId,
-  ];
-  for (const value of values.flatMap((value) => (value ? [value, encodeURIComponent(value)] : []))) {
-    result = result.replace(new RegExp(value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi"), "[redacted]");
-  }
-  return result;
+  ]);
 }

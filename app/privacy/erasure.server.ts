@@ -10,6 +10,8 @@ import { seal } from "~/lib/encryption.server";
 import { appendConsentEvent } from "~/models/consent.server";
 import { ERASED_PREFIX } from "~/models/customer.server";
 import { addSuppression } from "~/models/suppression.server";
+import { announceErasureRequested } from "~/webhooks/announce.server";
+import { forgetWebhookDeliveries } from "~/webhooks/forget.server";
 import { wakeUpPrivacyJobs } from "./wake.server";
 
 export type ErasureVia = "portal" | "email_code" | "api" | "cli";
@@ -116,8 +118,17 @@ export async function requestErasure(
           executeAt: new Date(now.getTime() + Math.max(0, brand.erasureGraceDays) * 86_400_000),
           deadlineAt: oneMonthAfter(now),
         },
-        select: { id: true },
+        select: {
+          id: true,
+          brandId: true,
+          customerId: true,
+          via: true,
+          requestedAt: true,
+          executeAt: true,
+          deadlineAt: true,
+        },
       });
+      await announceErasureRequested(tx, { ...request, requestId: request.id });
       return { id: request.id, created: true };
     },
     { maxWait: 15_000, timeout: 15_000 },
@@ -352,6 +363,8 @@ export async function executeErasure(
  *   erasure itself.
  * - ErasureRequest: identifiers sealed (AES-GCM) for connectors, wiped once all acknowledge.
  *   ErasureDispatch: connector name, statuses, and errors with the identifiers redacted.
+ * - WebhookDelivery (events name the customer by external id): deleted, but for an
+ *   erasure.requested still on its way, whose id is blanked once it is delivered or given up.
  * - ChangeLog (ids), UsedToken (hashes), ConsentChain (hashes): nothing personal.
  * - Brand, BrandChannelPolicy, ApiKey, Topic, Connector: the brand's own data, not the customer's.
  */
@@ -386,6 +399,7 @@ async function eraseCustomer(
   await tx.channelPreference.deleteMany({ where: owner });
   await tx.customerPreference.deleteMany({ where: owner });
   await forgetIdempotencyRecords(tx, brandId, customer);
+  await forgetWebhookDeliveries(tx, brandId, customer.externalId);
 
   await tx.customer.update({
     where: { id: customerId },

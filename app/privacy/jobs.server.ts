@@ -13,6 +13,8 @@ import { log } from "~/lib/log.server";
 import { PollLoop } from "~/lib/poll-loop.server";
 import type { Mailer } from "~/lib/mailer.server";
 import { Theme } from "~/lib/vocabulary";
+import { WebhookJobs } from "~/webhooks/delivery.server";
+import { ImportRunner } from "~/console/import/runner.server";
 import { deliverDispatch, type DeliveryOptions } from "./connector-delivery.server";
 import { completeIfDone, executeErasure, sweepErasedCustomers } from "./erasure.server";
 import { privacyWake } from "./wake.server";
@@ -56,8 +58,14 @@ export class PrivacyJobs {
   private readonly warningRetry = new Map<string, number>();
 
   private readonly loop: PollLoop;
+  /** The brand's webhooks go out wherever these jobs run, on a loop of their own (a slow endpoint holds up no erasure). */
+  readonly webhooks: WebhookJobs;
+  /** Subscriber imports run wherever these jobs run, on a loop of their own too. */
+  readonly imports: ImportRunner;
 
   constructor(private readonly options: PrivacyJobsOptions) {
+    this.webhooks = new WebhookJobs({ db: options.db, secret: options.secret });
+    this.imports = new ImportRunner({ db: options.db });
     this.loop = new PollLoop({
       name: "privacy jobs",
       round: async () => {
@@ -75,11 +83,13 @@ export class PrivacyJobs {
 
   start(): void {
     this.loop.start();
+    this.webhooks.start();
+    this.imports.start();
   }
 
   /** Lets the round in hand finish (its calls time out within 10 s), then stops. */
   async stop(): Promise<void> {
-    await this.loop.stop();
+    await Promise.all([this.loop.stop(), this.webhooks.stop(), this.imports.stop()]);
   }
 
   /** One round of every job, as of `now`. Tests call it with the dates they need. */

@@ -1,6 +1,7 @@
 // GET /embed/v1/config?brand=<slug>&visitor=<visitorId>: what the cookie banner shows on a
 // brand's site (texts, categories, policy version, re-prompt delays), whether the browser sent
-// Global Privacy Control, and the visitor's current choice (their customer's, once linked).
+// Global Privacy Control, the visitor's current choice (their customer's, once linked), and the
+// brand's colours for the portal's modal (Mesure.portal.open()).
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { errors, validationError } from "~/lib/api/errors";
 import { embedRoute } from "~/lib/api/embed-route.server";
@@ -26,8 +27,9 @@ export function loader({ request, context }: LoaderFunctionArgs) {
       visitorId: query.data.visitor,
       gpc: request.headers.get("sec-gpc")?.trim() === "1",
     });
+    const theme = { primaryColor: brand.theme.primaryColor ?? null, accentColor: brand.theme.accentColor ?? null };
     // Carries the visitor's own choice: never stored by a shared cache.
-    return Response.json(body, { headers: { "Cache-Control": "no-store" } });
+    return Response.json({ ...body, theme }, { headers: { "Cache-Control": "no-store" } });
   });
 }
 

@@ -1,14 +1,24 @@
 // The portal's frame: the brand's name and colours, the navigation between the pages, the
-// language switch and sign-out. Every page under /portal requires a session (loader).
+// language switch and sign-out. Every page under /portal requires a session (loader). A session
+// opened inside a brand's site (embed) renders compactly, may be framed by that site only, and
+// tells it the page's height so the frame fits its content.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { type RefObject, useEffect, useRef } from "react";
 import { LanguageSwitch } from "~/components/language-switch";
 import { useNonce } from "~/components/nonce";
 import { CsrfField } from "~/components/portal/form";
+import { FramedStorage } from "~/components/portal/framed-storage";
 import { themeCss } from "~/components/portal/theme";
 import { useLocale } from "~/components/use-t";
 import { bilingual } from "~/lib/bilingual";
-import { requireVisit } from "~/lib/portal-auth.server";
+import { allowEmbedding, requireVisit } from "~/lib/portal-auth.server";
+
+/** What the frame tells the brand's page (embed/v1.js listens for them). */
+const RESIZE_MESSAGE = "mesure:portal:resize";
+const ESCAPE_MESSAGE = "mesure:portal:escape";
+// Inside a frame sized to its content, a full-viewport minimum height would only ever grow.
+const EMBEDDED_CSS = ".portal-embedded{min-height:0}.portal-embedded .portal-main{padding-bottom:1.5rem}";
 
 const text = bilingual(
   {
@@ -55,6 +65,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const visit = await requireVisit(request, context);
+  const embedOrigin = allowEmbedding(visit, context);
   const unread = await context.services.db.inboxItem.count({
     where: { customerId: visit.customer.id, readAt: null },
   });
@@ -62,14 +73,48 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     brand: { name: visit.brand.name, logoUrl: visit.brand.theme.logoUrl ?? null, css: themeCss(visit.brand.theme) },
     who: visit.customer.email ?? visit.customer.phone ?? visit.customer.externalId,
     unread,
+    embedOrigin,
   };
 }
 
+/**
+ * Tells the brand's page (that origin only, never "*") the portal's height whenever it changes,
+ * and that Escape was pressed in here: the keys of a frame never reach its parent's document,
+ * and Escape must close the modal holding it wherever the focus is.
+ */
+function useFitFrame(element: RefObject<HTMLDivElement | null>, origin: string | null) {
+  useEffect(() => {
+    const node = element.current;
+    if (!origin || !node || window.parent === window) return;
+    const parent = window.parent;
+    let last = -1;
+    const post = () => {
+      const height = Math.ceil(node.getBoundingClientRect().height);
+      if (height === last) return;
+      last = height;
+      parent.postMessage({ type: RESIZE_MESSAGE, height }, origin);
+    };
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === "Escape" && !event.defaultPrevented) parent.postMessage({ type: ESCAPE_MESSAGE }, origin);
+    };
+    post();
+    const observer = new ResizeObserver(post);
+    observer.observe(node);
+    document.addEventListener("keydown", onKey);
+    return () => {
+      observer.disconnect();
+      document.removeEventListener("keydown", onKey);
+    };
+  }, [element, origin]);
+}
+
 export default function PortalFrame() {
-  const { brand, who, unread } = useLoaderData<typeof loader>();
+  const { brand, who, unread, embedOrigin } = useLoaderData<typeof loader>();
   const locale = useLocale();
   const nonce = useNonce();
   const t = text[locale];
+  const frame = useRef<HTMLDivElement>(null);
+  useFitFrame(frame, embedOrigin);
   const links = [
     ["/portal", t.overview],
     ["/portal/subscriptions", t.subscriptions],
@@ -83,8 +128,9 @@ export default function PortalFrame() {
     ["/portal/data", t.data],
   ] as const;
   return (
-    <div className="portal">
-      <style nonce={nonce}>{brand.css}</style>
+    <div className={embedOrigin ? "portal portal-embedded" : "portal"} ref={frame}>
+      <style nonce={nonce}>{embedOrigin ? brand.css + EMBEDDED_CSS : brand.css}</style>
+      {embedOrigin ? <FramedStorage /> : null}
       <header className="portal-header">
         <div className="portal-brand">
           {brand.logoUrl ? <img src={brand.logoUrl} alt="" className="portal-logo" /> : null}
@@ -93,12 +139,15 @@ export default function PortalFrame() {
         <div className="portal-tools">
           <span className="portal-who">{t.signedInAs.replace("{who}", who)}</span>
           <LanguageSwitch />
-          <Form method="post" action="/portal/sign-out">
-            <CsrfField />
-            <button type="submit" className="link-button">
-              {t.signOut}
-            </button>
-          </Form>
+          {/* Inside the brand's site, the brand's own sign-out ends the visit. */}
+          {embedOrigin ? null : (
+            <Form method="post" action="/portal/sign-out">
+              <CsrfField />
+              <button type="submit" className="link-button">
+                {t.signOut}
+              </button>
+            </Form>
+          )}
         </div>
       </header>
       <nav aria-label={t.nav} className="portal-nav">

@@ -5,6 +5,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CsrfField, FieldError, invalid, Status } from "~/components/portal/form";
+import { FramedStorage } from "~/components/portal/framed-storage";
 import { filledHoneypot, Honeypot, PublicPage } from "~/components/public-page";
 import { useLocale } from "~/components/use-t";
 import { bilingual } from "~/lib/bilingual";
@@ -13,6 +14,7 @@ import { resolveLocale } from "~/lib/i18n";
 import { sendMagicLinkInBackground } from "~/lib/portal-mail.server";
 import { brandFromQuery, EmailStep, takeEmailAllowance } from "~/lib/public-forms.server";
 import { findCustomerByEmail } from "~/models/customer.server";
+import { findEmbedTarget } from "~/models/portal-session.server";
 
 const text = bilingual(
   {
@@ -46,6 +48,12 @@ export const meta: MetaFunction = () => [{ title: "Mesure" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const brand = await brandFromQuery(request, context.services.db);
   const expired = new URL(request.url).searchParams.get("expired") === "1";
+  // The brand's sites may show this page in their frame (Mesure.portal.open() with no link, or
+  // an embedded session that ended).
+  if (brand) {
+    const framing = (await findEmbedTarget(context.services.db, { brandId: brand.id })).brand;
+    context.allowFraming(framing ? framing.embedOrigins : []);
+  }
   return { brand: brand && { name: brand.name }, expired };
 }
 
@@ -75,6 +83,7 @@ export default function SignInPage() {
   const errors = result?.errors ?? null;
   return (
     <PublicPage title={t.title}>
+      <FramedStorage />
       {!brand ? (
         <p>{t.noBrand}</p>
       ) : (

@@ -122,7 +122,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     await editPreferences(
       context.services.db,
       found.owner,
-      { source: oneClick ? "one_click_unsubscribe" : undo ? "unsubscribe_undo" : "unsubscribe_page" },
+      {
+        source: oneClick ? "one_click_unsubscribe" : undo ? "unsubscribe_undo" : "unsubscribe_page",
+        unsubscribeVia: undo ? undefined : oneClick ? "one_click" : "unsubscribe_page",
+      },
       async (editor) => {
         for (const topic of changing) {
           await editor.setSubscription({ topic, channel: found.channel, status: undo ? "subscribed" : "unsubscribed" });

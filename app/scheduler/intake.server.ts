@@ -10,6 +10,7 @@ import { findStoredAnswer, replayOf, type Idempotency } from "~/decisions/idempo
 import { prepare } from "~/decisions/service.server";
 import type { BrandEntry, CustomerEntry } from "~/decisions/snapshot-load.server";
 import type { SnapshotStore } from "~/decisions/snapshot.server";
+import { countDecision } from "~/decisions/stats.server";
 import { ApiError, errors } from "~/lib/api/errors";
 import type { MessageAccepted, MessageRequest } from "~/lib/api/message-schemas";
 import { toJson } from "~/lib/json-column";
@@ -165,6 +166,14 @@ export async function enqueueMessages(
     }
     throw error;
   }
+  for (const { plan } of rows)
+    countDecision(
+      brandId,
+      plan.verdict,
+      plan.verdict === "deny" ? plan.reasons : plan.decision.reasons,
+      "scheduler",
+      now,
+    );
   if (rows.some((row) => row.plan.verdict === "send")) wakeWorkers();
   return outcomes;
 }

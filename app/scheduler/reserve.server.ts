@@ -10,6 +10,7 @@ import type { Recorder } from "~/db/changes.server";
 import type { Prisma, Tx } from "~/db/client.server";
 import { prepare } from "~/decisions/service.server";
 import { loadCustomers, type BrandEntry, type CustomerEntry } from "~/decisions/snapshot-load.server";
+import { countDecision } from "~/decisions/stats.server";
 import { ApiError } from "~/lib/api/errors";
 import { fromJson, toJson } from "~/lib/json-column";
 import { Channel, Priority } from "~/lib/vocabulary";
@@ -164,6 +165,13 @@ export async function reserve(
       continue;
     }
     const plan = planMessage(decisions);
+    countDecision(
+      brand.id,
+      plan.verdict,
+      plan.verdict === "deny" ? plan.reasons : plan.decision.reasons,
+      "scheduler",
+      now,
+    );
     const detail = describeSkipped(plan.skipped);
     if (plan.verdict === "send") {
       const deliveryId = await reserveDelivery(entry, message, plan.channel);

@@ -14,6 +14,11 @@ export class PortalClient {
     }
   }
 
+  /** Puts a cookie in the jar, as a link that signed this browser in would have. */
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+
   cookie(name: string): string | undefined {
     return this.cookies.get(name);
   }

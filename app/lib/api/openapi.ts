@@ -18,6 +18,7 @@ import {
   VisitorLinkView,
 } from "./embed-schemas";
 import { ErasureStatusView } from "./erasure-schemas";
+import { EmbedThemeView, PortalSessionRequest, PortalSessionView } from "./portal-session-schemas";
 import {
   MessageAccepted,
   MessageBatchRequest,
@@ -394,6 +395,29 @@ export function openApiDocument(serverUrl: string) {
           },
         },
       },
+      "/api/v1/portal-sessions": {
+        post: {
+          operationId: "createPortalSession",
+          summary: "A one-time link that opens a customer's portal inside your site",
+          description:
+            "Call it from your backend for the customer signed in on your site, and give the url to embed/v1.js (Mesure.portal.open(url), or <div data-mesure-portal data-url=…>): the portal opens in a frame, already signed in. The link works once and must be opened before expiresAt; the portal may be framed only by your embed origins (and by `origin` alone when you name it), with its cookies partitioned by your site. 404 for a customer this brand does not have.",
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { $ref: "#/components/schemas/PortalSessionRequest" } } },
+          },
+          responses: {
+            201: {
+              description: "The link",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/PortalSession" } } },
+            },
+            422: {
+              description: "origin is not one of the brand's embed origins",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+            },
+            ...errorResponses(400, 401, 404, 415, 429, 503),
+          },
+        },
+      },
       "/api/v1/ping": {
         get: {
           operationId: "ping",
@@ -452,10 +476,15 @@ export function openApiDocument(serverUrl: string) {
         SuppressionRequest: schema(SuppressionRequest, "input"),
         VisitorLinkRequest: schema(VisitorLinkRequest, "input"),
         VisitorLink: schema(VisitorLinkView, "output"),
-        BannerConfig: schema(EmbedConfigView, "output"),
+        BannerConfig: schema(
+          EmbedConfigView.extend({ theme: EmbedThemeView.describe("The brand's colours, for the portal's modal") }),
+          "output",
+        ),
         CookieChoiceRequest: schema(EmbedChoiceRequest, "input"),
         CookieChoice: schema(CookieChoiceView, "output"),
         ErasureStatus: schema(ErasureStatusView, "output"),
+        PortalSessionRequest: schema(PortalSessionRequest, "input"),
+        PortalSession: schema(PortalSessionView, "output"),
         Error: schema(ErrorResponse, "output"),
       },
     },
