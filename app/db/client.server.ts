@@ -3,11 +3,11 @@
 // Both generated clients come from the same model (prisma/tools derives the PostgreSQL schema
 // from the SQLite one), so the SQLite client's type describes either; code elsewhere imports
 // `Db` and never knows which database it talks to.
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { parseDatabaseUrl, type DatabaseTarget } from "./database-url";
+import { ImmediateTransactionsSQLite3 } from "./sqlite-adapter.server";
 
 export type Db = SqliteClient;
 export type { Prisma } from "./generated/sqlite/client";
@@ -24,8 +24,8 @@ export function openDatabase(url: string): Database {
     target.provider === "sqlite"
       ? new SqliteClient({
           // busy timeout: a second process (CLI, worker) writing at the same moment waits
-          // instead of failing with SQLITE_BUSY.
-          adapter: new PrismaBetterSQLite3({ url: target.file, timeout: 10_000 }),
+          // instead of failing with SQLITE_BUSY (transactions too: see sqlite-adapter.server.ts).
+          adapter: new ImmediateTransactionsSQLite3({ url: target.file, timeout: 10_000 }),
         })
       : (new PostgresClient({
           adapter: new PrismaPg({ connectionString: target.url, max: 10 }),
