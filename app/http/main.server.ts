@@ -14,6 +14,7 @@ import { seedDemo } from "~/db/demo-seed.server";
 import { migrate } from "~/db/migrate.server";
 import { getEnv } from "~/lib/env.server";
 import { log } from "~/lib/log.server";
+import { allowPrivateAddresses } from "~/lib/outbound.server";
 import { startMailCatcher } from "~/lib/mail-catcher.server";
 import { createMailer } from "~/lib/mailer.server";
 import { RateLimiter } from "~/lib/rate-limit";
@@ -61,6 +62,7 @@ async function start(role: "web" | "worker") {
     fail(`cannot prepare the database (${describe(target)}): ${(error as Error).message}`);
   }
   const { db } = connectDatabase(env.DATABASE_URL);
+  allowPrivateAddresses(env.OUTBOUND_PRIVATE_ADDRESSES === "allow");
   const secret = resolveSecret(env.MESURE_SECRET, env.DATA_DIR);
   if (env.SEED_DEMO && role === "web") {
     const { created } = await seedDemo(db);

@@ -108,6 +108,7 @@ export const envSchema = z
       .trim()
       .regex(/^(mailto:|https:\/\/)/, 'must be a "mailto:" or "https://" contact for push services')
       .optional(),
+    OUTBOUND_PRIVATE_ADDRESSES: z.enum(["allow", "refuse"], { error: 'must be "allow" or "refuse"' }).optional(),
     DECISION_STATS_FLUSH_MS: z.coerce
       .number({ error: "must be a number of milliseconds" })
       .int("must be a whole number")
@@ -145,7 +146,11 @@ export const envSchema = z
     }
   });
 
-export type Env = z.infer<typeof envSchema> & { PUBLIC_URL: string; SEED_DEMO: boolean };
+export type Env = z.infer<typeof envSchema> & {
+  PUBLIC_URL: string;
+  SEED_DEMO: boolean;
+  OUTBOUND_PRIVATE_ADDRESSES: "allow" | "refuse";
+};
 
 /** Parses the environment, or returns the one line that says what is wrong with it. */
 export function parseEnv(
@@ -163,11 +168,16 @@ export function parseEnv(
     return { ok: false, error: `mesure: invalid configuration: ${name} ${message}${got}` };
   }
   const env = result.data;
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, "");
   return {
     ok: true,
     env: {
       ...env,
-      PUBLIC_URL: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
+      PUBLIC_URL: publicUrl,
+      // Webhooks, connectors and push services on a private network: refused when Mesure is
+      // served over https (a real deployment), allowed for a local run over plain http.
+      OUTBOUND_PRIVATE_ADDRESSES:
+        env.OUTBOUND_PRIVATE_ADDRESSES ?? (publicUrl.startsWith("https:") ? "refuse" : "allow"),
       // The demo brand is seeded on the embedded default database unless told otherwise;
       // a production database pointed at by DATABASE_URL gets it only when asked.
       SEED_DEMO: env.SEED_DEMO ?? source.DATABASE_URL === undefined,

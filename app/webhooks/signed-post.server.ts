@@ -1,7 +1,9 @@
 // One signed call to a brand's system (an erasure connector or a webhook endpoint): a JSON POST
 // with the Standard Webhooks headers, a timeout, no redirect followed, and what went wrong told
 // in one short line (a status, at most 200 characters of the answer, Retry-After) so the caller
-// can record it and decide when to try again.
+// can record it and decide when to try again. The URL is the brand's choice: the call goes
+// through outboundFetch, which will not reach a private address.
+import { outboundFetch, refusedAddressOf } from "~/lib/outbound.server";
 import { sign } from "~/lib/standard-webhooks.server";
 
 const TIMEOUT_MS = 10_000;
@@ -11,7 +13,7 @@ const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
 export const SNIPPET = 200;
 
 export type SignedPostOptions = {
-  /** Replaces global fetch (tests). */
+  /** Replaces outboundFetch (tests). */
   fetch?: typeof fetch;
   timeoutMs?: number;
 };
@@ -42,7 +44,7 @@ export async function postSigned(call: SignedCall, options: SignedPostOptions = 
   const headers = sign(call.secret, call.id, call.now, call.body);
   let response: Response;
   try {
-    response = await (options.fetch ?? fetch)(call.url, {
+    response = await (options.fetch ?? outboundFetch)(call.url, {
       method: "POST",
       headers: { "Content-Type": "application/json", "User-Agent": call.userAgent, ...headers },
       body: call.body,
@@ -68,6 +70,8 @@ export async function postSigned(call: SignedCall, options: SignedPostOptions = 
 
 function networkError(error: Error, timeoutMs: number, receiver: string): string {
   if (error.name === "TimeoutError" || error.name === "AbortError") return `no answer within ${timeoutMs / 1000} s`;
+  const refused = refusedAddressOf(error);
+  if (refused) return `the ${receiver}'s address is refused: ${refused.message}`;
   const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
   const detail = cause?.code ?? cause?.message;
   return `could not reach the ${receiver}: ${detail ? `${error.message} (${detail})` : error.message}`;

@@ -9,6 +9,7 @@
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMailer, type Mailer } from "~/lib/mailer.server";
+import { allowPrivateAddresses } from "~/lib/outbound.server";
 import { verify } from "~/lib/standard-webhooks.server";
 import { createConnector } from "~/models/connector.server";
 import { PrivacyJobs } from "~/privacy/jobs.server";
@@ -63,6 +64,8 @@ let warehouse: Awaited<ReturnType<typeof startConnector>>;
 let crmSecret: string;
 
 beforeAll(async () => {
+  // The jobs run in this process and the connectors listen on 127.0.0.1 (see outbound.server.ts).
+  allowPrivateAddresses(true);
   smtp = await startSmtpSink();
   api = await startApi({ WORKER: "false" });
   shop = await createShop(api.db, "connected");
@@ -360,19 +363,21 @@ describe(`erasure connectors, several runners (${testProvider})`, () => {
         },
       },
     });
-    // Runner A: one lane, each call 700 ms, leases of 1 s; B looks in while A's second call is under way.
+    // Runner A: one lane, each call 2 s, leases of 1.5 s; B looks in 100 ms into A's second call.
+    // Leased when the lane takes it up, that call is covered for 1.4 s more, a wide margin on a
+    // loaded machine; leased up front with the first, its lease would have lapsed 0.6 s before.
     const slow = new PrivacyJobs({
       db: api.db,
       secret: api.env.MESURE_SECRET!,
       mailer: null,
       dispatchConcurrency: 1,
-      leaseMs: 1_000,
+      leaseMs: 1_500,
       delivery: {
         fetch: async (_url, init) => {
           record(init);
           if (calls.length === 2)
-            second = new Promise((resolve) => setTimeout(resolve, 400)).then(() => other.tick(new Date()));
-          await new Promise((resolve) => setTimeout(resolve, 700));
+            second = new Promise((resolve) => setTimeout(resolve, 100)).then(() => other.tick(new Date()));
+          await new Promise((resolve) => setTimeout(resolve, 2_000));
           return new Response(null, { status: 204 });
         },
       },

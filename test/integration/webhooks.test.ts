@@ -8,6 +8,7 @@
 // drives the delivery job with the dates it needs, so retries take no real time.
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { allowPrivateAddresses } from "~/lib/outbound.server";
 import { portalLink } from "~/lib/portal-link.server";
 import { verify } from "~/lib/standard-webhooks.server";
 import { unsubscribeLink } from "~/lib/unsubscribe-link.server";
@@ -76,6 +77,8 @@ const secrets: Record<string, string> = {};
 const endpointIds: Record<string, string> = {};
 
 beforeAll(async () => {
+  // The jobs run in this process and the receivers listen on 127.0.0.1 (see outbound.server.ts).
+  allowPrivateAddresses(true);
   app = await startConsole({ WORKER: "false" });
   demoId = app.brandIds.demo;
   for (const row of await app.db.customer.findMany({ select: { id: true, externalId: true } })) {
@@ -681,6 +684,34 @@ describe(`webhooks in a running server (${testProvider})`, () => {
       expectSigned([event!], endpoint.secret);
       const row = await server.db.webhookDelivery.findFirstOrThrow({ where: { endpointId: endpoint.endpoint.id } });
       expect(row.status === "delivered" || row.status === "pending").toBe(true);
+    } finally {
+      await receiver.stop();
+      await server.stop();
+    }
+  });
+
+  it("are not sent to a private address when the operator refuses them, and say why", async () => {
+    const server = await startConsole({ OUTBOUND_PRIVATE_ADDRESSES: "refuse" });
+    const receiver = await startReceiver();
+    try {
+      const endpoint = await createWebhookEndpoint(server.db, server.env.MESURE_SECRET!, {
+        brandId: server.brandIds.demo,
+        actor: "test",
+        url: receiver.url,
+        description: "",
+        events: ["preference.changed"],
+        publicUrl: server.server.url,
+      });
+      const changed = await server.call("PATCH", "/api/v1/customers/cust-kenji/preferences", { excludedTags: ["fur"] });
+      expect(changed.status).toBe(200);
+      const where = { endpointId: endpoint.endpoint.id, attempts: { gt: 0 } };
+      const deadline = Date.now() + 10_000;
+      while (!(await server.db.webhookDelivery.findFirst({ where })) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      const row = await server.db.webhookDelivery.findFirstOrThrow({ where });
+      expect(row.lastError).toMatch(/address is refused: 127\.0\.0\.1, a private or reserved address/);
+      expect(row.status).toBe("pending"); // tried again later: the operator may allow it meanwhile
+      expect(receiver.calls).toHaveLength(0);
     } finally {
       await receiver.stop();
       await server.stop();

@@ -41,6 +41,10 @@ describe("configuration", () => {
     [{ MESURE_SECRET: "short" }, /^mesure: invalid configuration: MESURE_SECRET must be at least 32 characters/],
     [{ SEED_DEMO: "maybe" }, /^mesure: invalid configuration: SEED_DEMO must be true or false/],
     [
+      { OUTBOUND_PRIVATE_ADDRESSES: "yes" },
+      /^mesure: invalid configuration: OUTBOUND_PRIVATE_ADDRESSES must be "allow" or "refuse"/,
+    ],
+    [
       { DATABASE_URL: "postgresql://db/mesure" },
       /^mesure: invalid configuration: MESURE_SECRET is required in production on PostgreSQL/,
     ],
@@ -51,6 +55,17 @@ describe("configuration", () => {
       expect(result.error).toMatch(message);
       expect(result.error).not.toContain("\n");
     }
+  });
+
+  it("refuses calls to private addresses when served over https, allows them for a local run", () => {
+    const outbound = (source: Record<string, string>) => {
+      const result = parseEnv(source);
+      return result.ok ? result.env.OUTBOUND_PRIVATE_ADDRESSES : result.error;
+    };
+    expect(outbound({ PUBLIC_URL: "https://prefs.example.com" })).toBe("refuse");
+    expect(outbound({})).toBe("allow");
+    expect(outbound({ PUBLIC_URL: "https://prefs.example.com", OUTBOUND_PRIVATE_ADDRESSES: "allow" })).toBe("allow");
+    expect(outbound({ OUTBOUND_PRIVATE_ADDRESSES: "refuse" })).toBe("refuse");
   });
 
   it("treats empty variables as unset", () => {

@@ -9,6 +9,7 @@ import { localChanges, type Change } from "~/db/changes.server";
 import type { Db } from "~/db/client.server";
 import { loadCustomer } from "~/decisions/snapshot-load.server";
 import { vapidKeysCommand } from "~/cli/vapid-keys.server";
+import { allowPrivateAddresses } from "~/lib/outbound.server";
 import { generateVapidKeys, resolveVapidKeys, vapidPairMatches } from "~/lib/vapid.server";
 import { createBrand } from "~/models/brand.server";
 import { upsertCustomer } from "~/models/customer.server";
@@ -34,6 +35,8 @@ let adapter: WebPushAdapter;
 let counter = 0;
 
 beforeAll(async () => {
+  // The push service under test listens on this machine (see outbound.server.ts).
+  allowPrivateAddresses(true);
   database = await createTestDatabase();
   db = database.open().db;
   service = await startPushService();

@@ -2,10 +2,12 @@
 // subscribed browsers (RFC 8291, aes128gcm) and handed to their push services (RFC 8030), signed
 // with Mesure's VAPID key (RFC 8292). web-push builds each request; fetch() sends it, so that
 // http push services on this machine (tests, local runs) work too and every request has a timeout.
+// The endpoint comes from a customer's browser: outboundFetch will not call a private address.
 import crypto from "node:crypto";
 import webpush from "web-push";
 import type { Db } from "~/db/client.server";
 import { log } from "~/lib/log.server";
+import { outboundFetch, refusedAddressOf } from "~/lib/outbound.server";
 import {
   listPushSubscriptions,
   removePushSubscription,
@@ -136,7 +138,7 @@ export class WebPushAdapter implements ChannelAdapter {
     }
     let response: Response;
     try {
-      response = await fetch(endpoint, {
+      response = await outboundFetch(endpoint, {
         method: "POST",
         headers,
         body: request.body ? new Uint8Array(request.body) : null,
@@ -144,6 +146,9 @@ export class WebPushAdapter implements ChannelAdapter {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
+      // An endpoint on a private network will not become public: no point in trying again.
+      const refused = refusedAddressOf(error);
+      if (refused) return { kind: "refused", id, error: `${origin}: ${refused.message}` };
       const reason = (error as Error).name === "TimeoutError" ? `no answer in ${this.timeoutMs} ms` : causeOf(error);
       return { kind: "transient", id, error: `${origin}: ${reason}` };
     }
