@@ -13,18 +13,21 @@ const MAX_VALUES = 30_000;
 
 export type SqlValue = string | number | Date | null;
 
+/** `ignoreDuplicates`: a row whose key is already there is skipped (ON CONFLICT DO NOTHING, both databases). */
 export async function insertRows(
   tx: Tx,
   table: string,
   columns: readonly string[],
   rows: readonly SqlValue[][],
+  options: { ignoreDuplicates?: boolean } = {},
 ): Promise<void> {
   if (rows.length === 0) return;
   const head = Prisma.raw(`INSERT INTO "${table}" (${columns.map((column) => `"${column}"`).join(", ")}) VALUES `);
+  const tail = Prisma.raw(options.ignoreDuplicates ? " ON CONFLICT DO NOTHING" : "");
   const perStatement = Math.max(1, Math.floor(MAX_VALUES / columns.length));
   for (let start = 0; start < rows.length; start += perStatement) {
     const tuples = rows.slice(start, start + perStatement).map((row) => Prisma.sql`(${Prisma.join(row)})`);
-    await tx.$executeRaw`${head}${Prisma.join(tuples)}`;
+    await tx.$executeRaw`${head}${Prisma.join(tuples)}${tail}`;
   }
 }
 

@@ -7,6 +7,7 @@ import { isUniqueViolation } from "~/db/errors";
 import { fromJson, toJson } from "~/lib/json-column";
 import { genesisHash } from "~/models/consent.server";
 import { CookieConfig, parseCookieConfig } from "~/privacy/cookie-config";
+import { keepShownTexts } from "~/privacy/shown-cookie-texts.server";
 import { type Channel, channels, Locale, Origin, SendWindow, Slug, Theme, TimeZone } from "~/lib/vocabulary";
 
 export const BrandInput = z.object({
@@ -198,6 +199,8 @@ export async function writeBrandSettings(
     },
     select: settingsSelect,
   });
+  // The published words are kept for the consents that will cite them.
+  if (data.cookieConfig) await keepShownTexts(tx, brandId, data.cookieConfig, new Date());
   // Recorded as a brand change, so every process's banner configuration learns of it at once.
   await record({ brandId, scope: "brand", subjectId: brandId });
   return toSettings(updated);

@@ -190,12 +190,21 @@ export function parseCookieConfig(json: string): CookieConfig {
  * Web Crypto, which Node and browsers share.
  */
 export async function shownTextHash(config: CookieConfig, locale: Locale): Promise<string> {
-  const shown = [
+  return textHash(shownText(config, locale));
+}
+
+/** The text shownTextHash hashes: `[title, body, [[key, name, description], …]]` as JSON. */
+export function shownText(config: CookieConfig, locale: Locale): string {
+  return JSON.stringify([
     config.texts[locale].title,
     config.texts[locale].body,
     config.categories.map((category) => [category.key, category.name[locale], category.description[locale]]),
-  ];
-  const digest = await globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify(shown)));
+  ]);
+}
+
+/** SHA-256 (hex) of a text's UTF-8 bytes. */
+export async function textHash(text: string): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 

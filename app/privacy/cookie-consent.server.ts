@@ -10,6 +10,7 @@ import { fromJson } from "~/lib/json-column";
 import type { Locale } from "~/lib/vocabulary";
 import { appendConsentEvent } from "~/models/consent.server";
 import { ChoiceMethod, type CookieConfig, resolveChoice, shownTextHash } from "./cookie-config";
+import { keepShownTexts } from "./shown-cookie-texts.server";
 
 export { VisitorId } from "./cookie-config";
 
@@ -134,7 +135,12 @@ export async function recordCookieChoice(db: Db, input: CookieChoiceInput): Prom
   const at = input.now ?? new Date();
   const textHash = await shownTextHash(input.config, input.locale);
   // Cookie choices change no decision about messages, so no snapshot needs to hear of them.
-  return transact(db, async (tx) => {
+  const choice = await transact(db, async (tx) => {
+    // The words behind the hash, in the event's transaction: an event never cites a text that
+    // was not kept. Once per process and text (a published version is usually kept already).
+    if (!keptTexts.has(`${input.brandId}:${textHash}`)) {
+      await keepShownTexts(tx, input.brandId, input.config, at, [input.locale]);
+    }
     const customerId =
       input.customerId ?? (input.visitorId ? await linkedCustomer(tx, input.brandId, input.visitorId) : null);
     const previous = customerId
@@ -161,7 +167,14 @@ export async function recordCookieChoice(db: Db, input: CookieChoiceInput): Prom
       source: input.source,
     };
   });
+  // Remembered only once committed: a rolled-back transaction kept nothing.
+  if (keptTexts.size > 10_000) keptTexts.clear();
+  keptTexts.add(`${input.brandId}:${textHash}`);
+  return choice;
 }
+
+/** "brandId:hash" of the texts this process has seen kept. */
+const keptTexts = new Set<string>();
 
 export type LinkResult = {
   /** false when the visitor was already linked to this customer. */

@@ -366,7 +366,8 @@ export async function executeErasure(
  * - WebhookDelivery (events name the customer by external id): deleted, but for an
  *   erasure.requested still on its way, whose id is blanked once it is delivered or given up.
  * - ChangeLog (ids), UsedToken (hashes), ConsentChain (hashes): nothing personal.
- * - Brand, BrandChannelPolicy, ApiKey, Topic, Connector: the brand's own data, not the customer's.
+ * - Brand, BrandChannelPolicy, ApiKey, Topic, Connector, ShownCookieText (the banner's words):
+ *   the brand's own data, not the customer's.
  */
 async function eraseCustomer(
   tx: Tx,

@@ -1,11 +1,12 @@
 // /console/consents: a customer's consent records. Search by external id, email or cookie
 // visitor id (a plain GET form), then every event of theirs in the append-only ledger (what,
-// before → after, source, policy version, hash of the text shown), a link to their receipt, and
-// whether the brand's chain verifies. Viewers may read it; nothing here changes anything.
+// before → after, source, policy version, hash of the text shown and, for cookie choices, the
+// banner's words behind it), a link to their receipt, and whether the brand's chain verifies. Viewers may read it; nothing here changes anything.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ConsolePage } from "~/components/console/page";
+import { ShownTextDetails } from "~/components/shown-text";
 import { FieldError, invalid } from "~/components/portal/form";
 import { formatDateTime } from "~/components/portal/words";
 import { useLocale } from "~/components/use-t";
@@ -25,6 +26,7 @@ import { resolveLocale } from "~/lib/i18n";
 import { listTopics } from "~/models/topic.server";
 import type { LedgerEvent } from "~/privacy/consent-receipt.server";
 import { consentSourceText, describeConsentEvent } from "~/privacy/consent-words";
+import { findShownTexts, type ShownCookieText } from "~/privacy/shown-cookie-texts.server";
 
 const text = bilingual(
   {
@@ -54,6 +56,7 @@ const text = bilingual(
     source: "Source",
     policy: "Version de la politique",
     shown: "Empreinte du texte affiché",
+    shownText: "Texte affiché ({locale})",
     before: "Avant :",
     after: "Après :",
     none: "—",
@@ -87,6 +90,7 @@ const text = bilingual(
     source: "Source",
     policy: "Policy version",
     shown: "Fingerprint of the text shown",
+    shownText: "Text shown ({locale})",
     before: "Before:",
     after: "After:",
     none: "—",
@@ -144,6 +148,22 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     events: [] as EventView[],
     matches: null as CustomerHit[] | null,
     visitorEvents: [] as EventView[],
+    shownTexts: {} as Record<string, Omit<ShownCookieText, "firstSeenAt" | "hash">>,
+  };
+  // The banner's words behind the events' hashes, for the table below.
+  const withTexts = async <T extends { events: EventView[]; visitorEvents: EventView[] }>(page: T) => {
+    const texts = await findShownTexts(
+      db,
+      brandId,
+      [...page.events, ...page.visitorEvents].map((event) => event.shownTextHash),
+    );
+    const shownTexts = Object.fromEntries(
+      [...texts].map(([hash, { title, body, categories, locale, policyVersion }]) => [
+        hash,
+        { title, body, categories, locale, policyVersion },
+      ]),
+    );
+    return { ...page, shownTexts };
   };
 
   const customerParam = params.get("customer");
@@ -152,7 +172,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const customer = id.success ? await findBrandCustomer(db, brandId, id.data) : null;
     if (!customer) throw data({ formError: "not_found" }, { status: 404 });
     const events = await customerConsentEvents(db, brandId, customer.id);
-    return { ...base, customer, events: events.map(toView) };
+    return withTexts({ ...base, customer, events: events.map(toView) });
   }
 
   const q = params.get("q");
@@ -163,9 +183,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { customers, visitorEvents } = await searchConsentRecords(db, brandId, parsed.data);
   if (customers.length === 1 && visitorEvents.length === 0) {
     const events = await customerConsentEvents(db, brandId, customers[0]!.id);
-    return { ...base, customer: customers[0]!, events: events.map(toView) };
+    return withTexts({ ...base, customer: customers[0]!, events: events.map(toView) });
   }
-  return { ...base, matches: customers, visitorEvents: visitorEvents.map(toView) };
+  return withTexts({ ...base, matches: customers, visitorEvents: visitorEvents.map(toView) });
 }
 
 export default function ConsentRecords() {
@@ -255,7 +275,7 @@ export default function ConsentRecords() {
 }
 
 function EventTable({ events, caption }: { events: EventView[]; caption: string }) {
-  const { topics, timezone } = useLoaderData<typeof loader>();
+  const { topics, timezone, shownTexts } = useLoaderData<typeof loader>();
   const locale = useLocale();
   const t = text[locale];
   if (events.length === 0) return <p>{t.empty}</p>;
@@ -298,7 +318,15 @@ function EventTable({ events, caption }: { events: EventView[]; caption: string 
                 </td>
                 <td>{consentSourceText(event.source, locale)}</td>
                 <td>{event.policyVersion}</td>
-                <td>{event.shownTextHash ? <code className="hash">{event.shownTextHash}</code> : t.none}</td>
+                <td>
+                  {event.shownTextHash ? <code className="hash">{event.shownTextHash}</code> : t.none}
+                  {event.shownTextHash && shownTexts[event.shownTextHash] ? (
+                    <ShownTextDetails
+                      shown={shownTexts[event.shownTextHash]!}
+                      summary={format(t.shownText, { locale: shownTexts[event.shownTextHash]!.locale })}
+                    />
+                  ) : null}
+                </td>
               </tr>
             );
           })}

@@ -1,10 +1,12 @@
 // /console/cookies: the brand's cookie banner (texts in French and English, categories with
 // their cookies and Google Consent Mode keys, policy address, when to ask again). What visitors
-// are shown can only change under a new policy version, which asks every visitor again.
+// are shown can only change under a new policy version, which asks every visitor again. Below the
+// form, every text the banner has shown, by version and language: what past consents answered.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ConsolePage, useConsoleMember } from "~/components/console/page";
+import { ShownTextDetails } from "~/components/shown-text";
 import { CsrfField, errorId, FieldError, invalid, Status } from "~/components/portal/form";
 import { useLocale } from "~/components/use-t";
 import { requireMember } from "~/console/auth.server";
@@ -19,8 +21,10 @@ import {
 import { saveCookieConfigFromConsole } from "~/console/settings/cookies.server";
 import { isBlankCategory, nextRow, type CategoryDraft } from "~/console/settings/drafts";
 import { bilingual, format } from "~/lib/bilingual";
-import { getCookieConfig } from "~/models/brand.server";
+import { formatDateTime } from "~/components/portal/words";
+import { getBrandTimezone, getCookieConfig } from "~/models/brand.server";
 import { consentModeKeys } from "~/privacy/cookie-config";
+import { listShownTexts } from "~/privacy/shown-cookie-texts.server";
 
 const text = bilingual(
   {
@@ -63,6 +67,16 @@ const text = bilingual(
     published: "La version {version} est publiée : chaque visiteur sera interrogé de nouveau.",
     fix: "Certains champs sont à corriger ; rien n'a été enregistré.",
     readOnly: "Votre rôle permet de consulter le bandeau, pas de le modifier.",
+    history: "Textes affichés",
+    historyLead:
+      "Chaque texte que le bandeau a montré, par version et par langue, conservé tel quel : c'est ce à quoi les consentements passés ont répondu (leur empreinte dans le registre est celle de ce texte).",
+    historyCaption: "Textes du bandeau, du plus récent au plus ancien (heure de {zone})",
+    firstSeen: "Publié ou affiché pour la première fois",
+    language: "Langue",
+    fingerprint: "Empreinte",
+    read: "Lire",
+    noHistory:
+      "Aucun texte conservé pour l'instant : le premier le sera à la prochaine publication ou au premier choix d'un visiteur.",
   },
   {
     title: "Cookies",
@@ -104,13 +118,32 @@ const text = bilingual(
     published: "Version {version} is published: every visitor will be asked again.",
     fix: "Some fields need fixing; nothing was saved.",
     readOnly: "Your role lets you read the banner, not change it.",
+    history: "Texts shown",
+    historyLead:
+      "Every text the banner has shown, by version and language, kept as it was: what past consents answered (their fingerprint in the ledger is this text's).",
+    historyCaption: "Banner texts, newest first (times in {zone})",
+    firstSeen: "Published or first shown",
+    language: "Language",
+    fingerprint: "Fingerprint",
+    read: "Read",
+    noHistory: "No text kept yet: the first will be at the next publication or a visitor's first choice.",
   },
 );
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const visit = await requireMember(request, context);
-  const config = await getCookieConfig(context.services.db, visit.brand.id);
-  return { draft: draftOfCookieConfig(config), next: nextPolicyVersion(config.policyVersion) };
+  const { db } = context.services;
+  const [config, history, timezone] = await Promise.all([
+    getCookieConfig(db, visit.brand.id),
+    listShownTexts(db, visit.brand.id, 60),
+    getBrandTimezone(db, visit.brand.id),
+  ]);
+  return {
+    draft: draftOfCookieConfig(config),
+    next: nextPolicyVersion(config.policyVersion),
+    history: history.map((shown) => ({ ...shown, firstSeenAt: shown.firstSeenAt.toISOString() })),
+    timezone,
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -280,7 +313,50 @@ export default function Cookies() {
           </button>
         ) : null}
       </Form>
+      <TextHistory />
     </ConsolePage>
+  );
+}
+
+function TextHistory() {
+  const { history, timezone } = useLoaderData<typeof loader>();
+  const locale = useLocale();
+  const t = text[locale];
+  return (
+    <section aria-labelledby="history-heading" className="console-card">
+      <h2 id="history-heading">{t.history}</h2>
+      <p>{t.historyLead}</p>
+      {history.length === 0 ? (
+        <p>{t.noHistory}</p>
+      ) : (
+        <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="history-heading">
+          <table className="table">
+            <caption>{format(t.historyCaption, { zone: timezone })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t.policy}</th>
+                <th scope="col">{t.language}</th>
+                <th scope="col">{t.firstSeen}</th>
+                <th scope="col">{t.fingerprint}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {history.map((shown) => (
+                <tr key={shown.hash}>
+                  <th scope="row">{shown.policyVersion}</th>
+                  <td lang={shown.locale}>{shown.locale}</td>
+                  <td>{formatDateTime(locale, shown.firstSeenAt, timezone)}</td>
+                  <td>
+                    <code className="hash">{shown.hash}</code>
+                    <ShownTextDetails shown={shown} summary={t.read} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
   );
 }
 

@@ -1,15 +1,18 @@
 // The customer's consent history, readable: every event of theirs in the brand's ledger, what it
-// changed in words, who made it, under which policy version, and the hashes that prove it. Prints
+// changed in words, who made it, under which policy version, the banner's words a cookie choice
+// answered, and the hashes that prove it. Prints
 // cleanly; the JSON receipt beside it lets anyone recompute the hashes.
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { formatDateTime } from "~/components/portal/words";
+import { ShownTextDetails } from "~/components/shown-text";
 import { useLocale } from "~/components/use-t";
-import { bilingual, plural } from "~/lib/bilingual";
+import { bilingual, format, plural } from "~/lib/bilingual";
 import { requireVisit } from "~/lib/portal-auth.server";
 import { listTopics } from "~/models/topic.server";
 import { listCustomerConsentEvents } from "~/privacy/consent-receipt.server";
 import { consentSourceText, describeConsentEvent } from "~/privacy/consent-words";
+import { findShownTexts } from "~/privacy/shown-cookie-texts.server";
 import styles from "~/styles/privacy.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -30,6 +33,7 @@ const text = bilingual(
     source: "Par qui",
     policy: "Version de la politique",
     shown: "Empreinte du texte affiché",
+    shownText: "Texte affiché ({locale})",
     hash: "Empreinte de l'événement",
     before: "Avant :",
     after: "Après :",
@@ -51,6 +55,7 @@ const text = bilingual(
     source: "By whom",
     policy: "Policy version",
     shown: "Fingerprint of the text shown",
+    shownText: "Text shown ({locale})",
     hash: "Fingerprint of the event",
     before: "Before:",
     after: "After:",
@@ -64,7 +69,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { db } = context.services;
   const owner = { brandId: visit.brand.id, customerId: visit.customer.id };
   const [events, topics] = await Promise.all([listCustomerConsentEvents(db, owner), listTopics(db, visit.brand.id)]);
+  const texts = await findShownTexts(
+    db,
+    owner.brandId,
+    events.map((event) => event.shownTextHash),
+  );
   return {
+    shownTexts: Object.fromEntries(
+      [...texts].map(([hash, { title, body, categories, locale }]) => [hash, { title, body, categories, locale }]),
+    ),
     timezone: visit.customer.timezone,
     topics: Object.fromEntries(topics.map((topic) => [topic.key, { nameFr: topic.nameFr, nameEn: topic.nameEn }])),
     events: events.map((event) => ({
@@ -84,7 +97,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function Consents() {
-  const { events, topics, timezone } = useLoaderData<typeof loader>();
+  const { events, topics, timezone, shownTexts } = useLoaderData<typeof loader>();
   const locale = useLocale();
   const t = text[locale];
   return (
@@ -136,7 +149,15 @@ export default function Consents() {
                     </td>
                     <td>{consentSourceText(event.source, locale)}</td>
                     <td>{event.policyVersion}</td>
-                    <td>{event.shownTextHash ? <code className="hash">{event.shownTextHash}</code> : t.none}</td>
+                    <td>
+                      {event.shownTextHash ? <code className="hash">{event.shownTextHash}</code> : t.none}
+                      {event.shownTextHash && shownTexts[event.shownTextHash] ? (
+                        <ShownTextDetails
+                          shown={shownTexts[event.shownTextHash]!}
+                          summary={format(t.shownText, { locale: shownTexts[event.shownTextHash]!.locale })}
+                        />
+                      ) : null}
+                    </td>
                     <td>
                       <code className="hash">{event.hash}</code>
                     </td>

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { shortDay } from "~/components/console/chart-scale";
 import { recordAudit } from "~/models/audit.server";
+import { defaultCookieConfig } from "~/privacy/cookie-config";
 import { startConsole, type ConsoleClient, type ConsoleFixture } from "../support/console";
 import { testProvider } from "../support/database";
 import { startServer } from "../support/processes";
@@ -365,6 +366,9 @@ describe(`consent records (${testProvider})`, () => {
     const { html } = await viewer.page(`/console/consents?q=${visitor}&lang=en`);
     expect(html).toContain(`Cookie choices of visitor ${visitor}, linked to no customer`);
     expect(html).toContain("Cookie banner");
+    // The French banner's words behind the fingerprint, folded under it.
+    expect(html).toContain("Text shown (fr)");
+    expect(html).toContain(defaultCookieConfig.texts.fr.title);
   });
 
   it("gives the receipt of the brand's own customer, and 404 for another brand's", async () => {

@@ -5,6 +5,7 @@
 // nothing; a viewer's post is a 403 and changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { portalLink } from "~/lib/portal-link.server";
+import { parseCookieConfig, shownTextHash } from "~/privacy/cookie-config";
 import { testProvider } from "../support/database";
 import { startConsole, type ConsoleClient, type ConsoleFixture } from "../support/console";
 import { PortalClient } from "../support/portal-client";
@@ -392,6 +393,11 @@ describe(`console settings (${testProvider})`, () => {
     };
     expect(detail.policyVersion).toEqual({ from: "1", to: "2" });
     expect(detail.previous.texts.fr.title).toBe("Vos choix sur les cookies");
+
+    // Its words are kept from now on, listed under the form with their fingerprint.
+    const history = published.html.slice(published.html.indexOf('aria-labelledby="history-heading"'));
+    expect(history).toContain("Les cookies de la Maison");
+    expect(history).toContain(await shownTextHash(parseCookieConfig(await config()), "fr"));
 
     // The banner's endpoint serves the new version straight away.
     const banner = await app.call("GET", "/embed/v1/config?brand=demo", undefined, { key: null });

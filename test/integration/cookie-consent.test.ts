@@ -2,6 +2,7 @@
 // endpoints (CORS per brand, Global Privacy Control, stale policies, bad input changing nothing,
 // rate limits, never a 5xx), the visitor link that makes a choice follow a customer across
 // browsers, the portal's Cookies page, and `mesure brand set`.
+import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
@@ -12,6 +13,8 @@ import { updateBrandSettings } from "~/models/brand.server";
 import { createBrand } from "~/models/brand.server";
 import { upsertCustomer } from "~/models/customer.server";
 import { defaultCookieConfig, shownTextHash } from "~/privacy/cookie-config";
+import { linkVisitor } from "~/privacy/cookie-consent.server";
+import { consentReceipt } from "~/privacy/consent-receipt.server";
 import { startApi, type ApiFixture } from "../support/api";
 import { testProvider } from "../support/database";
 import { PortalClient } from "../support/portal-client";
@@ -427,6 +430,53 @@ describe(`recording choices (${testProvider})`, () => {
     const get = await send("GET", "/embed/v1/choices");
     expect(get.status).toBe(405);
     expect(await countEvents()).toBe(before);
+  });
+});
+
+describe(`the words behind each choice (${testProvider})`, () => {
+  const sha256 = (text: string) => crypto.createHash("sha256").update(text, "utf8").digest("hex");
+
+  it("are kept by fingerprint across policy versions, shown in the receipt, and never changed", async () => {
+    const brand = await createBrand(api.db, { slug: "versions", name: "Versions", embedOrigins: [SHOP] });
+    const id = visitor();
+    expect((await choose({ brand: "versions", visitor: id, method: "accept_all", locale: "en" })).status).toBe(201);
+    const [event] = await cookieEvents({ visitorId: id });
+    const kept = await api.db.shownCookieText.findUniqueOrThrow({
+      where: { brandId_hash: { brandId: brand.id, hash: event!.shownTextHash! } },
+    });
+    // Never published from the console: kept with the choice that first cited it.
+    expect(kept).toMatchObject({ policyVersion: "1", locale: "en" });
+    expect(sha256(kept.shown)).toBe(event!.shownTextHash);
+    expect(JSON.parse(kept.shown)[0]).toBe(defaultCookieConfig.texts.en.title);
+
+    const texts = {
+      fr: { title: "Nouveaux cookies", body: "Un autre texte." },
+      en: { title: "New cookies", body: "Another text." },
+    };
+    await updateBrandSettings(api.db, brand.id, { cookieConfig: { policyVersion: "2", texts } });
+    const rows = await api.db.shownCookieText.findMany({
+      where: { brandId: brand.id },
+      orderBy: [{ firstSeenAt: "asc" }, { locale: "asc" }],
+    });
+    expect(rows.map((row) => [row.policyVersion, row.locale])).toEqual([
+      ["1", "en"],
+      ["2", "en"],
+      ["2", "fr"],
+    ]);
+    expect(rows[0]).toEqual(kept);
+    for (const row of rows) expect(sha256(row.shown)).toBe(row.hash);
+
+    // The receipt of the customer this browser turns out to be carries the words of version 1.
+    const customer = await upsertCustomer(api.db, brand.id, { externalId: "versions-1" });
+    await linkVisitor(api.db, { brandId: brand.id, visitorId: id, externalId: "versions-1" });
+    const receipt = await consentReceipt(api.db, { brandId: brand.id, customerId: customer.id }, brand);
+    expect(receipt.shownTexts).toEqual([
+      { hash: event!.shownTextHash, policyVersion: "1", locale: "en", shown: kept.shown },
+    ]);
+
+    await expect(api.database.raw(`UPDATE "ShownCookieText" SET "shown" = '[]'`)).rejects.toThrow(/append-only/);
+    await expect(api.database.raw(`DELETE FROM "ShownCookieText"`)).rejects.toThrow(/append-only/);
+    expect(await api.db.shownCookieText.count({ where: { brandId: brand.id } })).toBe(3);
   });
 });
 
