@@ -8,6 +8,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { ConsolePage, useConsoleMember } from "~/components/console/page";
 import { ShownTextDetails } from "~/components/shown-text";
 import { CsrfField, errorId, FieldError, invalid, Status } from "~/components/portal/form";
+import { formatDateTime } from "~/components/portal/words";
 import { useLocale } from "~/components/use-t";
 import { requireMember } from "~/console/auth.server";
 import { consoleForm } from "~/console/form.server";
@@ -21,7 +22,6 @@ import {
 import { saveCookieConfigFromConsole } from "~/console/settings/cookies.server";
 import { isBlankCategory, nextRow, type CategoryDraft } from "~/console/settings/drafts";
 import { bilingual, format } from "~/lib/bilingual";
-import { formatDateTime } from "~/components/portal/words";
 import { getBrandTimezone, getCookieConfig } from "~/models/brand.server";
 import { consentModeKeys } from "~/privacy/cookie-config";
 import { listShownTexts } from "~/privacy/shown-cookie-texts.server";
