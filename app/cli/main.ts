@@ -6,6 +6,7 @@ import { parseDatabaseUrl } from "~/db/database-url";
 import { seedDemo } from "~/db/demo-seed.server";
 import { migrate } from "~/db/migrate.server";
 import { parseEnv } from "~/lib/env.server";
+import { allowPrivateAddresses } from "~/lib/outbound.server";
 import { apiKeyCommand } from "./api-key.server";
 import { UsageError } from "./args";
 import { brandCommand } from "./brand.server";
@@ -81,6 +82,9 @@ async function run(argv: string[]): Promise<number> {
     return 1;
   }
   const env = parsedEnv.env;
+  // The rule the server applies when it calls out, so that `webhook add` and `connector add`
+  // refuse what it would never call.
+  allowPrivateAddresses(env.OUTBOUND_PRIVATE_ADDRESSES === "allow");
   const target = parseDatabaseUrl(env.DATABASE_URL);
   await migrate(target);
   if (command === "migrate") {

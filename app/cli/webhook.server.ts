@@ -4,6 +4,7 @@
 import type { Db } from "~/db/client.server";
 import type { Env } from "~/lib/env.server";
 import { resolveSecret } from "~/lib/secret.server";
+import { PRIVATE_ADDRESS } from "~/models/connector.server";
 import {
   createWebhookEndpoint,
   listWebhookEndpoints,
@@ -21,6 +22,7 @@ const problems: Record<WebhookProblem, string> = {
   url: "must be an absolute http(s) URL, e.g. https://crm.example.com/hooks/mesure",
   credentials: "must not hold a user name or password",
   https: "must be https (plain http only to this machine, when Mesure itself is served over http)",
+  private: PRIVATE_ADDRESS,
   events: "needs at least one event",
   choice: `takes events among ${WEBHOOK_EVENT_TYPES.join(", ")}`,
 };

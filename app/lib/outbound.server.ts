@@ -88,6 +88,24 @@ function mayConnect(address: string): boolean {
   return allowPrivate || isPublicAddress(address);
 }
 
+/** localhost, 127.x and [::1]: this machine, by name or by address. */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === "localhost" || /^127\.\d+\.\d+\.\d+$/.test(hostname) || hostname === "[::1]";
+}
+
+/**
+ * Whether a URL's host can be accepted when a brand registers it: false for an address (or a
+ * localhost name) that every call would be refused, so the editor hears it beside the field
+ * rather than from a failed delivery later. Names are not resolved here: what they resolve to is
+ * checked at each connection.
+ */
+export function mayRegisterHost(hostname: string): boolean {
+  if (allowPrivate) return true;
+  const host = hostname.replace(/^\[|\]$/g, "");
+  if (net.isIP(host)) return isPublicAddress(host);
+  return !/(^|\.)localhost\.?$/i.test(host);
+}
+
 type LookupAddress = { address: string; family: number };
 
 // net.connect's `lookup`: resolves as usual, then refuses the connection if any answer is

@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { Db, Tx } from "~/db/client.server";
 import { isUniqueViolation } from "~/db/errors";
 import { open, seal } from "~/lib/encryption.server";
+import { isLoopbackHost, mayRegisterHost } from "~/lib/outbound.server";
 import { generateWebhookSecret } from "~/lib/standard-webhooks.server";
 
 /** The purpose connector secrets are sealed under (app/lib/encryption.server.ts). */
@@ -19,11 +20,15 @@ export const ConnectorName = z
   // Shown to customers beside their erasure's progress, and typed by operators: plain text.
   .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._()&'-]*$/u, "must be letters, digits, spaces and . _ - ( ) & '");
 
+export const PRIVATE_ADDRESS =
+  "must not be a private, loopback or link-local address (OUTBOUND_PRIVATE_ADDRESSES=allow permits them)";
+
 /**
  * Where calls go. https, except when Mesure itself is served over plain http (a local or test
  * install, PUBLIC_URL http://…) or the connector is on this machine (loopback): the calls carry
  * the person's email and phone, which must not cross a network in clear. No credentials in the
- * URL, since the URL is stored and listed in clear (the signature is the authentication).
+ * URL, since the URL is stored and listed in clear (the signature is the authentication). No
+ * private or loopback address unless the operator allows them (app/lib/outbound.server.ts).
  */
 export function connectorUrl(publicUrl: string) {
   const mesureIsHttps = publicUrl.startsWith("https:");
@@ -36,14 +41,11 @@ export function connectorUrl(publicUrl: string) {
     .refine((url) => url.protocol === "https:" || url.protocol === "http:", "must be an http(s) URL")
     .refine((url) => !url.username && !url.password, "must not hold a user name or password")
     .refine(
-      (url) => url.protocol === "https:" || !mesureIsHttps || isLoopback(url.hostname),
+      (url) => url.protocol === "https:" || !mesureIsHttps || isLoopbackHost(url.hostname),
       "must be https (Mesure is served over https, and these calls carry personal data)",
     )
+    .refine((url) => mayRegisterHost(url.hostname), PRIVATE_ADDRESS)
     .transform((url) => url.toString());
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === "localhost" || /^127\.\d+\.\d+\.\d+$/.test(hostname) || hostname === "[::1]";
 }
 
 export class ConnectorNameTakenError extends Error {

@@ -5,6 +5,7 @@
 // once and their outcome returned, for the console to show.
 import { z } from "zod";
 import type { Db, Tx } from "~/db/client.server";
+import { isLoopbackHost, mayRegisterHost } from "~/lib/outbound.server";
 import { recordAudit } from "~/models/audit.server";
 import {
   deliverWebhook,
@@ -25,6 +26,7 @@ const DIRECT_LEASE_MS = 60_000;
  * itself is served over http (PUBLIC_URL http://…: a local or test install, which is how
  * NODE_ENV can be told apart from a real deployment here, since tests run production builds).
  * No credentials in the URL: it is listed in clear, and the signature is the authentication.
+ * No private or loopback address unless the operator allows them (app/lib/outbound.server.ts).
  * Messages are codes (see WebhookProblem); the console and the CLI word them.
  */
 export function webhookUrl(publicUrl: string) {
@@ -38,12 +40,9 @@ export function webhookUrl(publicUrl: string) {
     .transform((text) => new URL(text))
     .refine((url) => url.protocol === "https:" || url.protocol === "http:", "url")
     .refine((url) => !url.username && !url.password, "credentials")
-    .refine((url) => url.protocol === "https:" || (local && isLoopback(url.hostname)), "https")
+    .refine((url) => url.protocol === "https:" || (local && isLoopbackHost(url.hostname)), "https")
+    .refine((url) => mayRegisterHost(url.hostname), "private")
     .transform((url) => url.toString());
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === "localhost" || /^127\.\d+\.\d+\.\d+$/.test(hostname) || hostname === "[::1]";
 }
 
 /** The events an endpoint listens to: at least one, each known. */
@@ -59,16 +58,31 @@ export function webhookEndpointInput(publicUrl: string) {
 }
 
 /** What can be wrong with an endpoint's fields, as the codes the schemas above answer. */
-export type WebhookProblem = "required" | "tooLong" | "url" | "credentials" | "https" | "events" | "choice";
+export type WebhookProblem = "required" | "tooLong" | "url" | "credentials" | "https" | "private" | "events" | "choice";
 
 /** Checks an endpoint's fields: the values, or a problem code per field (the first one found). */
 export function parseWebhookEndpoint(
   input: { url: unknown; description: unknown; events: unknown },
   publicUrl: string,
-):
-  | { ok: true; data: { url: string; description: string; events: WebhookEventType[] } }
-  | { ok: false; problems: Record<string, WebhookProblem> } {
-  const parsed = webhookEndpointInput(publicUrl).safeParse(input);
+): Parsed<{ url: string; description: string; events: WebhookEventType[] }> {
+  return problemsOf(webhookEndpointInput(publicUrl).safeParse(input));
+}
+
+/**
+ * Checks what an endpoint's edit form changes. Its address does not change there (the secret
+ * belongs to it), so it is not judged again by rules that may have tightened since it was added:
+ * deliveries are refused by the same rules anyway, and say so.
+ */
+export function parseWebhookChanges(input: {
+  description: unknown;
+  events: unknown;
+}): Parsed<{ description: string; events: WebhookEventType[] }> {
+  return problemsOf(z.object({ description: WebhookDescription, events: WebhookEvents }).safeParse(input));
+}
+
+type Parsed<T> = { ok: true; data: T } | { ok: false; problems: Record<string, WebhookProblem> };
+
+function problemsOf<T>(parsed: z.ZodSafeParseResult<T>): Parsed<T> {
   if (parsed.success) return { ok: true, data: parsed.data };
   const problems: Record<string, WebhookProblem> = {};
   for (const issue of parsed.error.issues) {

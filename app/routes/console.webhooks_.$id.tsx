@@ -17,7 +17,7 @@ import type { FieldErrors } from "~/lib/forms.server";
 import {
   getWebhookEndpoint,
   listWebhookDeliveries,
-  parseWebhookEndpoint,
+  parseWebhookChanges,
   redeliverWebhook,
   sendTestWebhook,
   updateWebhookEndpoint,
@@ -143,7 +143,7 @@ type Outcome = {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { visit, form, locale } = await consoleForm(request, context, "editor");
   const t = text[locale];
-  const { db, secret, publicUrl } = context.services;
+  const { db, secret } = context.services;
   const who = { brandId: visit.brand.id, actor: visit.member.email };
   const endpoint = await getWebhookEndpoint(db, { brandId: visit.brand.id, id: params.id ?? "" });
   if (!endpoint) throw data({ formError: "not_found" }, { status: 404 });
@@ -157,8 +157,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   switch (intent.data) {
     case "update": {
       const values = { description: fields.description ?? "", events: form.getAll("events").map(String) };
-      // The address itself does not change here (the secret belongs to it): checked as it stands.
-      const parsed = parseWebhookEndpoint({ ...values, url: endpoint.url }, publicUrl);
+      const parsed = parseWebhookChanges(values);
       if (!parsed.ok) {
         const errors = problemMessages(locale, parsed.problems);
         return data<Outcome>({ intent: "update", ok: false, message: t.fix, errors, values }, { status: 400 });

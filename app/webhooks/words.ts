@@ -64,6 +64,8 @@ const problems = bilingual(
     url: "Doit être une adresse complète, par exemple https://crm.exemple.fr/hooks/mesure.",
     credentials: "Ne doit contenir ni nom d'utilisateur ni mot de passe : la signature suffit à authentifier.",
     https: "Doit être en https (le http n'est accepté que vers cette machine, sur une installation locale).",
+    private:
+      "Ne doit pas être une adresse privée, locale ou de lien local : Mesure ne l'appellera pas (sauf si OUTBOUND_PRIVATE_ADDRESSES=allow).",
     events: "Choisissez au moins un événement.",
     choice: "Événement inconnu : choisissez parmi ceux proposés.",
   },
@@ -73,6 +75,8 @@ const problems = bilingual(
     url: "Must be a full address, e.g. https://crm.example.com/hooks/mesure.",
     credentials: "Must not hold a user name or password: the signature is the authentication.",
     https: "Must be https (plain http is accepted only to this machine, on a local install).",
+    private:
+      "Must not be a private, loopback or link-local address: Mesure will not call it (unless OUTBOUND_PRIVATE_ADDRESSES=allow).",
     events: "Choose at least one event.",
     choice: "Unknown event: choose among those offered.",
   },

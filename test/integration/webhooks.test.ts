@@ -690,7 +690,7 @@ describe(`webhooks in a running server (${testProvider})`, () => {
     }
   });
 
-  it("are not sent to a private address when the operator refuses them, and say why", async () => {
+  it("are not sent to a private address when the operator refuses them, and say why", { timeout: 60_000 }, async () => {
     const server = await startConsole({ OUTBOUND_PRIVATE_ADDRESSES: "refuse" });
     const receiver = await startReceiver();
     try {
@@ -712,6 +712,33 @@ describe(`webhooks in a running server (${testProvider})`, () => {
       expect(row.lastError).toMatch(/address is refused: 127\.0\.0\.1, a private or reserved address/);
       expect(row.status).toBe("pending"); // tried again later: the operator may allow it meanwhile
       expect(receiver.calls).toHaveLength(0);
+
+      // Added now, such an address is refused at once, beside the field, and nothing is stored.
+      const editor = await server.signIn("demo", "editor");
+      const before = {
+        endpoints: await server.db.webhookEndpoint.count(),
+        connectors: await server.db.connector.count(),
+      };
+      const [hook, connector, cli] = await Promise.all([
+        editor.postForm("/console/webhooks", [
+          ["intent", "add"],
+          ["url", "https://169.254.169.254/latest/meta-data"],
+          ["events", "consent.changed"],
+        ]),
+        editor.postForm("/console/connectors", { intent: "add", name: "Metadata", url: "http://10.0.0.7/erase" }),
+        runCli(
+          ["webhook", "add", "--brand", "demo", "--url", "http://localhost:9/in", "--events", "consent.changed"],
+          server.env,
+        ),
+      ]);
+      expect(hook.status).toBe(400);
+      expect(hook.html).toMatch(/id="error-url">(Ne doit pas être une adresse privée|Must not be a private)/);
+      expect(connector.status).toBe(400);
+      expect(connector.html).toMatch(/id="error-url">(Ne doit pas être une adresse privée|Must not be a private)/);
+      expect(cli.code).toBe(2);
+      expect(cli.stderr).toContain("--url must not be a private, loopback or link-local address");
+      expect(await server.db.webhookEndpoint.count()).toBe(before.endpoints);
+      expect(await server.db.connector.count()).toBe(before.connectors);
     } finally {
       await receiver.stop();
       await server.stop();

@@ -3,7 +3,14 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { allowPrivateAddresses, isPublicAddress, outboundFetch, refusedAddressOf } from "~/lib/outbound.server";
+import {
+  allowPrivateAddresses,
+  isPublicAddress,
+  mayRegisterHost,
+  outboundFetch,
+  refusedAddressOf,
+} from "~/lib/outbound.server";
+import { connectorUrl, PRIVATE_ADDRESS } from "~/models/connector.server";
 import { postSigned } from "~/webhooks/signed-post.server";
 
 describe("isPublicAddress", () => {
@@ -36,6 +43,39 @@ describe("isPublicAddress", () => {
     ["not-an-address", false],
   ])("%s → %s", (address, expected) => {
     expect(isPublicAddress(address)).toBe(expected);
+  });
+});
+
+describe("mayRegisterHost: what a brand may register, told at once", () => {
+  afterEach(() => allowPrivateAddresses(false));
+
+  it("refuses private addresses and localhost names, leaves other names to the connection check", () => {
+    for (const host of [
+      "10.0.0.5",
+      "127.0.0.1",
+      "[::1]",
+      "[fe80::1]",
+      "169.254.169.254",
+      "localhost",
+      "db.localhost",
+    ]) {
+      expect(mayRegisterHost(host), host).toBe(false);
+    }
+    for (const host of ["crm.example.com", "8.8.8.8", "[2606:4700::1111]", "localhost.example.com"]) {
+      expect(mayRegisterHost(host), host).toBe(true);
+    }
+    allowPrivateAddresses(true);
+    expect(mayRegisterHost("10.0.0.5")).toBe(true);
+    expect(mayRegisterHost("localhost")).toBe(true);
+  });
+
+  it("makes a connector's address refused beside the field, with the way to allow it", () => {
+    const local = connectorUrl("http://localhost:3000");
+    expect(local.safeParse("http://127.0.0.1:9000/erase").error?.issues[0]?.message).toBe(PRIVATE_ADDRESS);
+    expect(PRIVATE_ADDRESS).toContain("OUTBOUND_PRIVATE_ADDRESSES=allow");
+    expect(local.safeParse("https://crm.example.com/erase").success).toBe(true);
+    allowPrivateAddresses(true);
+    expect(local.safeParse("http://127.0.0.1:9000/erase").success).toBe(true);
   });
 });
 

@@ -1,9 +1,10 @@
 // Outgoing webhooks without a database: when a failed event is tried again and when it is given
 // up, the JSON each event carries (and that it never carries contact data), which endpoint
 // addresses and event lists are accepted, and the signature a receiver checks.
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { allowPrivateAddresses } from "~/lib/outbound.server";
 import { verify } from "~/lib/standard-webhooks.server";
-import { parseWebhookEndpoint } from "~/models/webhook-endpoint.server";
+import { parseWebhookChanges, parseWebhookEndpoint } from "~/models/webhook-endpoint.server";
 import { MAX_WEBHOOK_ATTEMPTS, webhookRetryDelay } from "~/webhooks/backoff";
 import { readEventTypes, webhookBody, WEBHOOK_EVENT_TYPES } from "~/webhooks/events";
 import { postSigned } from "~/webhooks/signed-post.server";
@@ -122,7 +123,10 @@ describe("endpoint fields", () => {
   const production = "https://preferences.example.com";
   const all = [...WEBHOOK_EVENT_TYPES];
 
+  afterEach(() => allowPrivateAddresses(false));
+
   it("take https anywhere, and plain http only to this machine on a local install", () => {
+    allowPrivateAddresses(true); // as a local install does by default
     expect(
       parseWebhookEndpoint({ url: "https://crm.example.com/hooks", description: "", events: all }, production),
     ).toMatchObject({ ok: true, data: { url: "https://crm.example.com/hooks", events: all } });
@@ -141,6 +145,38 @@ describe("endpoint fields", () => {
       ok: false,
       problems: { url: "https" },
     });
+  });
+
+  it("refuse a private, loopback or link-local address unless the operator allows them", () => {
+    const problems = (url: string) => {
+      const parsed = parseWebhookEndpoint({ url, description: "", events: all }, production);
+      return parsed.ok ? null : parsed.problems;
+    };
+    for (const url of [
+      "https://10.1.2.3/hooks",
+      "https://169.254.169.254/latest/meta-data",
+      "https://[fd00::1]/hooks",
+      "https://[::ffff:192.168.1.1]/hooks",
+      "https://localhost/hooks",
+      "https://admin.localhost/hooks",
+      "https://127.0.0.1:8443/hooks",
+    ]) {
+      expect(problems(url), url).toEqual({ url: "private" });
+    }
+    // A name is judged by what it resolves to, when called; a public address is fine.
+    expect(problems("https://crm.example.com/hooks")).toBeNull();
+    expect(problems("https://93.184.215.14/hooks")).toBeNull();
+    allowPrivateAddresses(true);
+    expect(problems("https://10.1.2.3/hooks")).toBeNull();
+    expect(problems("https://localhost/hooks")).toBeNull();
+  });
+
+  it("on an edit, judge what changes, not an address added under looser rules", () => {
+    expect(parseWebhookChanges({ description: " CRM ", events: ["consent.changed"] })).toEqual({
+      ok: true,
+      data: { description: "CRM", events: ["consent.changed"] },
+    });
+    expect(parseWebhookChanges({ description: "", events: [] })).toEqual({ ok: false, problems: { events: "events" } });
   });
 
   it("name each field at fault: no address, credentials, no events, an unknown event, too long", () => {

@@ -15,6 +15,8 @@ const french: Record<string, string> = {
   "must not hold a user name or password": "Ne doit contenir ni nom d'utilisateur ni mot de passe.",
   "must be https (Mesure is served over https, and these calls carry personal data)":
     "Doit être en https : Mesure est servi en https, et ces appels transportent des données personnelles.",
+  "must not be a private, loopback or link-local address (OUTBOUND_PRIVATE_ADDRESSES=allow permits them)":
+    "Ne doit pas être une adresse privée, locale ou de lien local : Mesure ne l'appellera pas (sauf si OUTBOUND_PRIVATE_ADDRESSES=allow).",
 };
 
 /** A model rule's message in the member's language ("must be at most N characters" included). */
