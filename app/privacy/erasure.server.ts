@@ -400,7 +400,7 @@ async function eraseCustomer(
   await tx.channelPreference.deleteMany({ where: owner });
   await tx.customerPreference.deleteMany({ where: owner });
   await forgetIdempotencyRecords(tx, brandId, customer);
-  await forgetWebhookDeliveries(tx, brandId, customer.externalId);
+  await forgetWebhookDeliveries(tx, brandId, customerId);
 
   await tx.customer.update({
     where: { id: customerId },

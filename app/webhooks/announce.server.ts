@@ -49,7 +49,7 @@ export async function announceConsentEvent(tx: Tx, event: HashedConsentEvent & {
       if (customerId && !customer) return null;
       return { customer, visitorId, changes: [ledgerChange(event)] };
     },
-    event.createdAt,
+    { at: event.createdAt, customerId },
   );
 }
 
@@ -81,8 +81,8 @@ async function announceEdit(tx: Tx, edit: Edit): Promise<void> {
   if (!(await anyEndpointFor(tx, brandId, [...types]))) return;
   const customer = await customerRef(tx, brandId, customerId);
   if (!customer) return;
-  const at = new Date(edit.changes.at(-1)!.at);
-  await emitWebhookEvent(tx, brandId, "consent.changed", { customer, visitorId: null, changes: edit.changes }, at);
+  const context = { at: new Date(edit.changes.at(-1)!.at), customerId };
+  await emitWebhookEvent(tx, brandId, "consent.changed", { customer, visitorId: null, changes: edit.changes }, context);
   await emitWebhookEvent(
     tx,
     brandId,
@@ -92,7 +92,7 @@ async function announceEdit(tx: Tx, edit: Edit): Promise<void> {
       source: edit.source,
       changes: edit.changes.map(({ kind, subject, before, after }) => ({ kind, subject, before, after })),
     },
-    at,
+    context,
   );
   const left = edit.changes.filter(
     (change) =>
@@ -105,7 +105,13 @@ async function announceEdit(tx: Tx, edit: Edit): Promise<void> {
       const cut = change.subject.lastIndexOf(":");
       return { topic: change.subject.slice(0, cut), channel: change.subject.slice(cut + 1) };
     });
-    await emitWebhookEvent(tx, brandId, "customer.unsubscribed", { customer, via: edit.unsubscribeVia, topics }, at);
+    await emitWebhookEvent(
+      tx,
+      brandId,
+      "customer.unsubscribed",
+      { customer, via: edit.unsubscribeVia, topics },
+      context,
+    );
   }
 }
 
@@ -144,6 +150,6 @@ export async function announceErasureRequested(
         }
       );
     },
-    request.requestedAt,
+    { at: request.requestedAt, customerId },
   );
 }

@@ -79,6 +79,9 @@ function brandSlug(tx: Tx, brandId: string): Promise<string> {
   });
 }
 
+/** When an event happened, and the customer it names (by Mesure's id), if any. */
+export type EventContext = { at: Date; customerId: string | null };
+
 /**
  * Writes `type` for every enabled endpoint of the brand subscribed to it; its id, or null when
  * none listens. `data` may be a function, called only when someone listens (it may then look
@@ -89,7 +92,7 @@ export async function emitWebhookEvent<T extends WebhookEventType>(
   brandId: string,
   type: T,
   data: EventInput<T> | (() => Promise<EventInput<T> | null>),
-  now: Date = new Date(),
+  context: EventContext,
 ): Promise<string | null> {
   const listening = (await endpointsOf(tx, brandId)).filter((endpoint) => endpoint.types.includes(type));
   if (listening.length === 0) return null;
@@ -100,14 +103,26 @@ export async function emitWebhookEvent<T extends WebhookEventType>(
     endpointIds: listening.map((endpoint) => endpoint.id),
     type,
     data: input,
-    now,
+    now: context.at,
+    customerId: context.customerId,
   });
 }
 
-/** Writes one event for the given endpoints of the brand (the console's test goes to one, whatever it listens to). */
+/**
+ * Writes one event for the given endpoints of the brand (the console's test goes to one, whatever
+ * it listens to). `customerId` is kept beside the payload so that an erasure finds the events
+ * naming the person by index (app/webhooks/forget.server.ts).
+ */
 export async function enqueueEvent<T extends AnyWebhookEventType>(
   tx: Tx,
-  input: { brandId: string; endpointIds: string[]; type: T; data: EventInput<T>; now: Date },
+  input: {
+    brandId: string;
+    endpointIds: string[];
+    type: T;
+    data: EventInput<T>;
+    now: Date;
+    customerId?: string | null;
+  },
 ): Promise<string> {
   const { brandId, endpointIds, type, now } = input;
   const data = { brand: await brandSlug(tx, brandId), ...input.data } as WebhookEventData[T];
@@ -120,6 +135,7 @@ export async function enqueueEvent<T extends AnyWebhookEventType>(
       eventId,
       type,
       payload,
+      customerId: input.customerId ?? null,
       nextAttemptAt: now,
       createdAt: now,
     })),

@@ -4,24 +4,14 @@
 // given up, the customer's id is blanked out of it.
 import type { Db, Tx } from "~/db/client.server";
 
-/** How an external id stands in a payload (JSON.stringify writes no spaces). */
-function needle(externalId: string): string {
-  return `"externalId":${JSON.stringify(externalId)}`;
-}
-
-/** Called by the erasure, in its transaction, while the customer still has their external id. */
-export async function forgetWebhookDeliveries(tx: Tx, brandId: string, externalId: string): Promise<number> {
-  const text = needle(externalId);
-  // LIKE folds case on SQLite: the exact match is checked here, so "C-1" does not take "c-1"'s events.
-  const candidates = await tx.webhookDelivery.findMany({
-    where: { brandId, payload: { contains: text } },
-    select: { id: true, type: true, status: true, payload: true },
+/**
+ * Called by the erasure, in its transaction: deletes the events naming the customer, found by
+ * the id written beside each payload (indexed), not by reading payloads.
+ */
+export async function forgetWebhookDeliveries(tx: Tx, brandId: string, customerId: string): Promise<number> {
+  const { count } = await tx.webhookDelivery.deleteMany({
+    where: { brandId, customerId, NOT: { type: "erasure.requested", status: "pending" } },
   });
-  const ids = candidates
-    .filter((row) => row.payload.includes(text) && !(row.type === "erasure.requested" && row.status === "pending"))
-    .map((row) => row.id);
-  if (ids.length === 0) return 0;
-  const { count } = await tx.webhookDelivery.deleteMany({ where: { brandId, id: { in: ids } } });
   return count;
 }
 
@@ -46,6 +36,6 @@ export async function blankIfErased(db: Db, delivery: { id: string; brandId: str
   payload.data!.customer = null;
   await db.webhookDelivery.updateMany({
     where: { id: delivery.id, brandId: delivery.brandId },
-    data: { payload: JSON.stringify(payload) },
+    data: { payload: JSON.stringify(payload), customerId: null },
   });
 }

@@ -44,6 +44,58 @@ describe(`migrations (${testProvider})`, () => {
 });
 
 describe(`migrating a database that holds data (${testProvider})`, () => {
+  it("gives webhook events written before it the customer they name, so an erasure finds them", async () => {
+    const all = readMigrations(migrationsFolder(testProvider));
+    const at = all.findIndex((migration) => migration.name.endsWith("_webhook_delivery_customer"));
+    expect(at).toBeGreaterThan(0);
+    const { migrateSqlite, migratePostgres } = await import("~/db/migrate.server");
+    const database = await createTestDatabase({ migrate: false });
+    try {
+      const target = parseDatabaseUrl(database.url);
+      const before = all.slice(0, at);
+      if (target.provider === "sqlite") migrateSqlite(target.file, before);
+      else await migratePostgres(target.url, before);
+      const payload = (customer: unknown) =>
+        JSON.stringify({ type: "consent.changed", timestamp: "2026-12-01T00:00:00.000Z", data: { customer } }).replace(
+          /'/g,
+          "''",
+        );
+      const delivery = (id: string, brand: string, customer: unknown) =>
+        `INSERT INTO "WebhookDelivery" ("id","brandId","endpointId","eventId","type","payload") ` +
+        `VALUES ('${id}','${brand}','e-${brand}','evt-${id}','consent.changed','${payload(customer)}');`;
+      await database.raw(
+        `INSERT INTO "Brand" ("id","slug","name","updatedAt") VALUES ('b1','one','One',CURRENT_TIMESTAMP);` +
+          `INSERT INTO "Brand" ("id","slug","name","updatedAt") VALUES ('b2','two','Two',CURRENT_TIMESTAMP);` +
+          `INSERT INTO "Customer" ("id","brandId","externalId","updatedAt") VALUES ('c1','b1','u1',CURRENT_TIMESTAMP);` +
+          `INSERT INTO "Customer" ("id","brandId","externalId","updatedAt") VALUES ('c2','b2','u1',CURRENT_TIMESTAMP);` +
+          `INSERT INTO "Customer" ("id","brandId","externalId","erasedAt","updatedAt") VALUES ('c3','b1','gone',CURRENT_TIMESTAMP,CURRENT_TIMESTAMP);` +
+          `INSERT INTO "WebhookEndpoint" ("id","brandId","url","events","secretCiphertext","updatedAt") VALUES ('e-b1','b1','https://one.example/h','[]','v1.x',CURRENT_TIMESTAMP);` +
+          `INSERT INTO "WebhookEndpoint" ("id","brandId","url","events","secretCiphertext","updatedAt") VALUES ('e-b2','b2','https://two.example/h','[]','v1.x',CURRENT_TIMESTAMP);` +
+          delivery("d1", "b1", { externalId: "u1" }) +
+          delivery("d2", "b2", { externalId: "u1" }) +
+          delivery("d3", "b1", { externalId: "gone" }) +
+          delivery("d4", "b1", null) +
+          delivery("d5", "b1", { externalId: "it's nobody" }),
+      );
+      await migrate(target);
+      const { db } = database.open();
+      const rows = await db.webhookDelivery.findMany({
+        select: { id: true, customerId: true },
+        orderBy: { id: "asc" },
+      });
+      // Each brand's own customer, by its external id; nobody for an erased one, none, or an unknown one.
+      expect(rows).toEqual([
+        { id: "d1", customerId: "c1" },
+        { id: "d2", customerId: "c2" },
+        { id: "d3", customerId: null },
+        { id: "d4", customerId: null },
+        { id: "d5", customerId: null },
+      ]);
+    } finally {
+      await database.drop();
+    }
+  });
+
   it("keeps every row when later migrations run over the first one's tables", async () => {
     const { createBrand } = await import("~/models/brand.server");
     const { createTopic } = await import("~/models/topic.server");

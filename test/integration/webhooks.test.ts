@@ -611,6 +611,13 @@ describe(`outgoing webhooks (${testProvider})`, () => {
     expect((await naming()).map((row) => row.type)).toEqual(
       expect.arrayContaining(["consent.changed", "erasure.requested"]),
     );
+    // Each one carries her id beside its payload: that is how the erasure finds them.
+    const lea = await app.db.customer.findFirstOrThrow({
+      where: { brandId: demoId, externalId: "cust-lea" },
+      select: { id: true },
+    });
+    const linked = () => app.db.webhookDelivery.count({ where: { customerId: lea.id } });
+    expect(await linked()).toBe((await naming()).length);
     const privacy = new PrivacyJobs({ db: app.db, secret: app.env.MESURE_SECRET!, mailer: null });
     // James's request, from an earlier test, runs too.
     expect(await privacy.tick(new Date(Date.now() + 1_000))).toMatchObject({ erased: 2 });
@@ -623,6 +630,7 @@ describe(`outgoing webhooks (${testProvider})`, () => {
     const kept = await app.db.webhookDelivery.findFirstOrThrow({ where: { eventId: told!.id } });
     expect(kept.status).toBe("delivered");
     expect(JSON.parse(kept.payload).data.customer).toBeNull();
+    expect(await linked()).toBe(0);
   });
 });
 
