@@ -32,6 +32,8 @@ export type Services = {
     magicLinkPerIp: RateLimiter;
     /** The cookie banner's public endpoints (/embed/v1/*), per client address. */
     embedPerIp: RateLimiter;
+    /** Refused API keys per client address: one count for the decision endpoints and every API route. */
+    apiFailedAuthPerIp: RateLimiter;
   };
 };
 

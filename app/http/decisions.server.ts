@@ -9,13 +9,18 @@ import type { SnapshotStore } from "~/decisions/snapshot.server";
 import { ApiError, errors, validationError } from "~/lib/api/errors";
 import { BatchRequest, DecisionRequest } from "~/lib/api/schemas";
 import { log } from "~/lib/log.server";
-import { RateLimiter } from "~/lib/rate-limit";
+import { type RateLimiter } from "~/lib/rate-limit";
 import { readJsonBody } from "./json-body.server";
 
 export const DECISIONS_PATH = "/api/v1/decisions";
 export const BATCH_PATH = "/api/v1/decisions/batch";
 
-export type ApiLimits = { requestsPerSecondPerKey: number; failedAuthPerMinutePerIp: number };
+export type ApiLimits = {
+  perKey: RateLimiter;
+  failedAuthPerIp: RateLimiter;
+  /** Where a request comes from, for the failed-authentication limit (app/http/client-address.ts). */
+  addressOf: (req: IncomingMessage) => string;
+};
 
 export function sendJson(
   res: ServerResponse,
@@ -59,12 +64,11 @@ export function bearer(header: string | undefined): string | null {
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 export function createDecisionHandler(service: DecisionService, store: SnapshotStore, limits: ApiLimits) {
-  const perKey = new RateLimiter(limits.requestsPerSecondPerKey, limits.requestsPerSecondPerKey);
-  const failedAuth = new RateLimiter(limits.failedAuthPerMinutePerIp / 60, limits.failedAuthPerMinutePerIp);
+  const { perKey, failedAuthPerIp: failedAuth, addressOf } = limits;
 
   /** The brand of a valid key, or an error; refusals are counted per address. */
   async function authenticate(req: IncomingMessage): Promise<{ brandId: string; keyId: string }> {
-    const ip = req.socket.remoteAddress ?? "unknown";
+    const ip = addressOf(req);
     if (failedAuth.exhausted(ip)) throw errors.rateLimited(60);
     const presented = bearer(req.headers.authorization);
     const key = presented ? await store.authenticate(presented) : null;

@@ -30,6 +30,7 @@ import { PrivacyJobs } from "~/privacy/jobs.server";
 import { closeChannels, createChannels } from "~/scheduler/channels/registry.server";
 import { Renderer } from "~/scheduler/render.server";
 import { Worker } from "~/scheduler/worker.server";
+import { clientAddress } from "./client-address";
 import { createDecisionHandler } from "./decisions.server";
 import { createServer } from "./server.server";
 
@@ -175,16 +176,21 @@ async function serve(): Promise<void> {
       // Ten times the rate as burst: a page view makes one or two calls, a busy office behind one
       // address makes many pages at once.
       embedPerIp: new RateLimiter(env.EMBED_RATE_LIMIT, env.EMBED_RATE_LIMIT * 10),
+      // Shared by the decision endpoints (node:http) and the Remix API routes: a guesser gets
+      // AUTH_FAILURES_PER_MINUTE in all, not that many on each side.
+      apiFailedAuthPerIp: new RateLimiter(env.AUTH_FAILURES_PER_MINUTE / 60, env.AUTH_FAILURES_PER_MINUTE),
     },
   };
   const server = createServer({
     build,
     services,
     decisions: createDecisionHandler(decisions, store, {
-      requestsPerSecondPerKey: env.API_RATE_LIMIT,
-      failedAuthPerMinutePerIp: env.AUTH_FAILURES_PER_MINUTE,
+      perKey: new RateLimiter(env.API_RATE_LIMIT, env.API_RATE_LIMIT),
+      failedAuthPerIp: services.limits.apiFailedAuthPerIp,
+      addressOf: (req) => clientAddress(req, env.TRUSTED_PROXIES),
     }),
     publicUrl: env.PUBLIC_URL,
+    trustedProxies: env.TRUSTED_PROXIES,
     mode: env.NODE_ENV,
     publicDir: path.join(projectRoot, "public"),
   });

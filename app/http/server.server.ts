@@ -9,6 +9,7 @@ import express from "express";
 import { databaseIsReachable } from "~/db/health.server";
 import { csrfCookie, csrfFor } from "~/lib/csrf.server";
 import type { Services } from "~/load-context";
+import { clientAddress } from "./client-address";
 import { BATCH_PATH, DECISIONS_PATH } from "./decisions.server";
 import {
   createNonce,
@@ -25,6 +26,8 @@ export type ServerOptions = {
   /** Answers the decision endpoints, outside Express and Remix. */
   decisions: (req: http.IncomingMessage, res: http.ServerResponse, path: string) => Promise<void>;
   publicUrl: string;
+  /** Reverse proxies in front of this server that append to X-Forwarded-For (app/http/client-address.ts). */
+  trustedProxies: number;
   mode: "development" | "production" | "test";
   publicDir: string;
 };
@@ -76,7 +79,7 @@ export function createServer(options: ServerOptions): http.Server {
         return {
           cspNonce: res.locals.cspNonce as string,
           csrf: csrf.token,
-          clientIp: req.socket.remoteAddress ?? "unknown",
+          clientIp: clientAddress(req, options.trustedProxies),
           // Headers are still unsent while loaders run: Remix only appends its own afterwards.
           allowFraming: (origins: string[]) => {
             if (res.headersSent) return;

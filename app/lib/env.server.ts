@@ -109,6 +109,12 @@ export const envSchema = z
       .regex(/^(mailto:|https:\/\/)/, 'must be a "mailto:" or "https://" contact for push services')
       .optional(),
     OUTBOUND_PRIVATE_ADDRESSES: z.enum(["allow", "refuse"], { error: 'must be "allow" or "refuse"' }).optional(),
+    TRUSTED_PROXIES: z.coerce
+      .number({ error: "must be a number of proxies" })
+      .int("must be a whole number")
+      .min(0, "must be at least 0")
+      .max(10, "must be at most 10")
+      .default(0),
     DECISION_STATS_FLUSH_MS: z.coerce
       .number({ error: "must be a number of milliseconds" })
       .int("must be a whole number")

@@ -431,8 +431,64 @@ describe(`rate limits (${testProvider})`, () => {
         );
       }
       expect(guesses).toEqual([401, 401, 401, 429, 429]);
-      // Even a valid key is refused from that address until the window passes.
+      // Even a valid key is refused from that address until the window passes, on every API route.
       expect((await limited.call("POST", "/api/v1/decisions", camilleShoes)).status).toBe(429);
+      expect((await limited.call("GET", "/api/v1/customers/cust-camille")).status).toBe(429);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it("counts guesses per connection, on every API route together, whatever X-Forwarded-For claims", async () => {
+    const limited = await startApi({ AUTH_FAILURES_PER_MINUTE: "3" });
+    try {
+      const guess = (path: string, attempt: number) =>
+        limited.call(
+          path === "/api/v1/decisions" ? "POST" : "GET",
+          path,
+          path.endsWith("decisions") ? camilleShoes : undefined,
+          {
+            key: `msr_${String(attempt).repeat(43)}`,
+            headers: { "X-Forwarded-For": `198.51.100.${attempt}` },
+          },
+        );
+      const statuses = [];
+      for (const [attempt, path] of [
+        "/api/v1/decisions",
+        "/api/v1/customers/cust-camille",
+        "/api/v1/decisions",
+        "/api/v1/customers/cust-camille",
+      ].entries()) {
+        statuses.push((await guess(path, attempt)).status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 429]);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it("behind a trusted proxy, counts each client by the address the proxy appended", async () => {
+    const limited = await startApi({ AUTH_FAILURES_PER_MINUTE: "2", TRUSTED_PROXIES: "1" });
+    try {
+      const guess = (forwardedFor: string) =>
+        limited.call("GET", "/api/v1/customers/cust-camille", undefined, {
+          key: `msr_${"9".repeat(43)}`,
+          headers: { "X-Forwarded-For": forwardedFor },
+        });
+      const first = [];
+      // The client writes addresses of its own first; the proxy's entry, last, is what counts.
+      for (const forged of ["1.1.1.1", "2.2.2.2", "3.3.3.3"])
+        first.push((await guess(`${forged}, 198.51.100.1`)).status);
+      expect(first).toEqual([401, 401, 429]);
+      // Another client behind the same proxy is not held back by the first one's guesses.
+      expect((await guess("198.51.100.2")).status).toBe(401);
+      expect(
+        (
+          await limited.call("GET", "/api/v1/customers/cust-camille", undefined, {
+            headers: { "X-Forwarded-For": "198.51.100.2" },
+          })
+        ).status,
+      ).toBe(200);
     } finally {
       await limited.stop();
     }

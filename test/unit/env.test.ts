@@ -40,6 +40,8 @@ describe("configuration", () => {
     [{ PUBLIC_URL: "not a url" }, /^mesure: invalid configuration: PUBLIC_URL must be an absolute/],
     [{ MESURE_SECRET: "short" }, /^mesure: invalid configuration: MESURE_SECRET must be at least 32 characters/],
     [{ SEED_DEMO: "maybe" }, /^mesure: invalid configuration: SEED_DEMO must be true or false/],
+    [{ TRUSTED_PROXIES: "all" }, /^mesure: invalid configuration: TRUSTED_PROXIES must be a number of proxies/],
+    [{ TRUSTED_PROXIES: "-1" }, /^mesure: invalid configuration: TRUSTED_PROXIES must be at least 0/],
     [
       { OUTBOUND_PRIVATE_ADDRESSES: "yes" },
       /^mesure: invalid configuration: OUTBOUND_PRIVATE_ADDRESSES must be "allow" or "refuse"/,

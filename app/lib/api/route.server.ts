@@ -8,14 +8,10 @@ import { RateLimiter } from "~/lib/rate-limit";
 import { ApiError, errors, validationError } from "./errors";
 import { parseJsonBody } from "./parse-json";
 
-const failedAuth = new RateLimiter(30 / 60, 30);
+// The decision endpoints have their own, higher rate (API_RATE_LIMIT): these routes write.
 const perKey = new RateLimiter(2_000, 2_000);
 
 export type ApiCall = { brandId: string; keyId: string };
-
-function clientAddress(request: Request): string {
-  return request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "local";
-}
 
 export async function apiRoute(
   request: Request,
@@ -35,7 +31,8 @@ export async function apiRoute(
         },
       );
     }
-    const address = clientAddress(request);
+    const failedAuth = context.services.limits.apiFailedAuthPerIp;
+    const address = context.clientIp;
     if (failedAuth.exhausted(address)) throw errors.rateLimited(60);
     const presented = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "")?.[1];
     const key = presented ? await context.services.store.authenticate(presented) : null;
