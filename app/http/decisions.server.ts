@@ -9,7 +9,7 @@ import type { SnapshotStore } from "~/decisions/snapshot.server";
 import { ApiError, errors, validationError } from "~/lib/api/errors";
 import { BatchRequest, DecisionRequest } from "~/lib/api/schemas";
 import { log } from "~/lib/log.server";
-import { type RateLimiter } from "~/lib/rate-limit";
+import type { RateLimiter } from "~/lib/rate-limit";
 import { readJsonBody } from "./json-body.server";
 
 export const DECISIONS_PATH = "/api/v1/decisions";
