@@ -5,6 +5,7 @@
 import http from "node:http";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { allowPrivateAddresses } from "~/lib/outbound.server";
 import { portalLink } from "~/lib/portal-link.server";
 import { mintToken } from "~/lib/signed-token.server";
 import { appendConsentEvent, consentEventHash } from "~/models/consent.server";
@@ -28,6 +29,8 @@ let otherId: string;
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
+  // The connector is added in this process and listens on 127.0.0.1 (see outbound.server.ts).
+  allowPrivateAddresses(true);
   smtp = await startSmtpSink();
   api = await startApi({ SMTP_URL: smtp.url });
   // A connector of the brand's that acknowledges every erasure call.
