@@ -6,6 +6,7 @@ import crypto from "node:crypto";
 import { z } from "zod";
 import { transact } from "~/db/changes.server";
 import type { Db, Tx } from "~/db/client.server";
+import { mayRegisterHost } from "~/lib/outbound.server";
 
 type Owner = { brandId: string; customerId: string };
 
@@ -45,7 +46,13 @@ export const PushSubscriptionInput = z.object({
   endpoint: z
     .url({ error: "must be a URL" })
     .max(2048, "must be at most 2048 characters")
-    .refine(isPushServiceUrl, "must be an https URL"),
+    .refine(isPushServiceUrl, "must be an https URL")
+    // A browser's push service is on the internet; a private address here is someone aiming
+    // Mesure at its own network. Refused now rather than at the first send.
+    .refine(
+      (value) => !URL.canParse(value) || mayRegisterHost(new URL(value).hostname),
+      "must not be a private or loopback address",
+    ),
   /** Browsers send it (usually null); the push service says when a subscription is gone anyway. */
   expirationTime: z.number().nullish(),
   keys: z.object(

@@ -312,6 +312,21 @@ describe(`push subscriptions (${testProvider})`, () => {
     expect(fails({ ...good, keys: { ...good.keys, auth: "not base64!" } })).toBe("keys.auth");
     expect(fails({ endpoint: good.endpoint })).toBe("keys");
   });
+
+  it("refuses a push service on a private or loopback address unless the operator allows them", () => {
+    const good = newBrowserSubscription("https://push.example").json;
+    const message = (endpoint: string) =>
+      PushSubscriptionInput.safeParse({ ...good, endpoint }).error?.issues[0]?.message;
+    allowPrivateAddresses(false);
+    try {
+      expect(message("https://10.0.0.8/push/x")).toBe("must not be a private or loopback address");
+      expect(message("https://169.254.169.254/latest")).toBe("must not be a private or loopback address");
+      expect(message("http://127.0.0.1:8080/push/x")).toBe("must not be a private or loopback address");
+      expect(message("https://push.example/x")).toBeUndefined();
+    } finally {
+      allowPrivateAddresses(true);
+    }
+  });
 });
 
 describe("VAPID keys", () => {
