@@ -3,8 +3,8 @@
 // shown once), so it can be captured and handed to the receiving system. Audited as "cli".
 import type { Db } from "~/db/client.server";
 import type { Env } from "~/lib/env.server";
+import { PRIVATE_ADDRESS } from "~/lib/outbound.server";
 import { resolveSecret } from "~/lib/secret.server";
-import { PRIVATE_ADDRESS } from "~/models/connector.server";
 import {
   createWebhookEndpoint,
   listWebhookEndpoints,

@@ -93,6 +93,15 @@ export function isLoopbackHost(hostname: string): boolean {
   return hostname === "localhost" || /^127\.\d+\.\d+\.\d+$/.test(hostname) || hostname === "[::1]";
 }
 
+/** A URL's hostname as an address or a name: IPv6 without its brackets. */
+function bareHost(hostname: string): string {
+  return hostname.replace(/^\[|\]$/g, "");
+}
+
+/** What the rules of registration say of a host mayRegisterHost refuses (the CLI and the API say it so). */
+export const PRIVATE_ADDRESS =
+  "must not be a private, loopback or link-local address (OUTBOUND_PRIVATE_ADDRESSES=allow permits them)";
+
 /**
  * Whether a URL's host can be accepted when a brand registers it: false for an address (or a
  * localhost name) that every call would be refused, so the editor hears it beside the field
@@ -101,7 +110,7 @@ export function isLoopbackHost(hostname: string): boolean {
  */
 export function mayRegisterHost(hostname: string): boolean {
   if (allowPrivate) return true;
-  const host = hostname.replace(/^\[|\]$/g, "");
+  const host = bareHost(hostname);
   if (net.isIP(host)) return isPublicAddress(host);
   return !/(^|\.)localhost\.?$/i.test(host);
 }
@@ -134,7 +143,7 @@ const agent = new Agent({ connect: { lookup: guardedLookup } });
  */
 export const outboundFetch: typeof fetch = async (input, init) => {
   const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
-  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const host = bareHost(url.hostname);
   if (net.isIP(host) && !mayConnect(host)) {
     throw new TypeError("fetch failed", { cause: new RefusedAddressError(host, host) });
   }

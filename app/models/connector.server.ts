@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Db, Tx } from "~/db/client.server";
 import { isUniqueViolation } from "~/db/errors";
 import { open, seal } from "~/lib/encryption.server";
-import { isLoopbackHost, mayRegisterHost } from "~/lib/outbound.server";
+import { isLoopbackHost, mayRegisterHost, PRIVATE_ADDRESS } from "~/lib/outbound.server";
 import { generateWebhookSecret } from "~/lib/standard-webhooks.server";
 
 /** The purpose connector secrets are sealed under (app/lib/encryption.server.ts). */
@@ -19,9 +19,6 @@ export const ConnectorName = z
   .max(60, "must be at most 60 characters")
   // Shown to customers beside their erasure's progress, and typed by operators: plain text.
   .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._()&'-]*$/u, "must be letters, digits, spaces and . _ - ( ) & '");
-
-export const PRIVATE_ADDRESS =
-  "must not be a private, loopback or link-local address (OUTBOUND_PRIVATE_ADDRESSES=allow permits them)";
 
 /**
  * Where calls go. https, except when Mesure itself is served over plain http (a local or test

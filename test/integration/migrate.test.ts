@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { parseDatabaseUrl } from "~/db/database-url";
-import { migrate, migrationsFolder, readMigrations } from "~/db/migrate.server";
+import {
+  migrate,
+  migratePostgres,
+  migrateSqlite,
+  migrationsFolder,
+  readMigrations,
+  type Migration,
+} from "~/db/migrate.server";
 import { createTestDatabase, testProvider, type TestDatabase } from "../support/database";
 
 describe(`migrations (${testProvider})`, () => {
@@ -43,18 +50,22 @@ describe(`migrations (${testProvider})`, () => {
   });
 });
 
+/** Applies only `migrations`, as an older version of Mesure would have left the database. */
+async function migrateOnly(url: string, migrations: Migration[]): Promise<void> {
+  const target = parseDatabaseUrl(url);
+  if (target.provider === "sqlite") migrateSqlite(target.file, migrations);
+  else await migratePostgres(target.url, migrations);
+}
+
 describe(`migrating a database that holds data (${testProvider})`, () => {
   it("gives webhook events written before it the customer they name, so an erasure finds them", async () => {
     const all = readMigrations(migrationsFolder(testProvider));
     const at = all.findIndex((migration) => migration.name.endsWith("_webhook_delivery_customer"));
     expect(at).toBeGreaterThan(0);
-    const { migrateSqlite, migratePostgres } = await import("~/db/migrate.server");
     const database = await createTestDatabase({ migrate: false });
     try {
       const target = parseDatabaseUrl(database.url);
-      const before = all.slice(0, at);
-      if (target.provider === "sqlite") migrateSqlite(target.file, before);
-      else await migratePostgres(target.url, before);
+      await migrateOnly(database.url, all.slice(0, at));
       const payload = (customer: unknown) =>
         JSON.stringify({ type: "consent.changed", timestamp: "2026-12-01T00:00:00.000Z", data: { customer } }).replace(
           /'/g,
@@ -100,15 +111,12 @@ describe(`migrating a database that holds data (${testProvider})`, () => {
     const { createBrand } = await import("~/models/brand.server");
     const { createTopic } = await import("~/models/topic.server");
     const { upsertCustomer } = await import("~/models/customer.server");
-    const { migrateSqlite, migratePostgres } = await import("~/db/migrate.server");
     const all = readMigrations(migrationsFolder(testProvider));
     const database = await createTestDatabase({ migrate: false });
     try {
       const target = parseDatabaseUrl(database.url);
       // Only the first migration, then data shaped by it, then the rest.
-      const first = all.slice(0, 1);
-      if (target.provider === "sqlite") migrateSqlite(target.file, first);
-      else await migratePostgres(target.url, first);
+      await migrateOnly(database.url, all.slice(0, 1));
       await database.raw(
         `INSERT INTO "Brand" ("id","slug","name","updatedAt") VALUES ('b1','kept','Kept',CURRENT_TIMESTAMP);` +
           `INSERT INTO "ConsentChain" ("brandId","length","headHash") VALUES ('b1',0,'x');` +

@@ -8,9 +8,10 @@ import {
   isPublicAddress,
   mayRegisterHost,
   outboundFetch,
+  PRIVATE_ADDRESS,
   refusedAddressOf,
 } from "~/lib/outbound.server";
-import { connectorUrl, PRIVATE_ADDRESS } from "~/models/connector.server";
+import { connectorUrl } from "~/models/connector.server";
 import { postSigned } from "~/webhooks/signed-post.server";
 
 describe("isPublicAddress", () => {
