@@ -4,7 +4,8 @@
 // NOTIFY a trigger sends at commit). See app/decisions/snapshot.server.ts.
 import crypto from "node:crypto";
 import { EventEmitter } from "node:events";
-import type { Db, Tx } from "./client.server";
+import { providerOf, type Db, type Tx } from "./client.server";
+import { awaitBegunSends, withdrawUnstartedSends } from "./in-flight.server";
 
 /** customer: preferences or contact points; sends: a committed decision; brand: rules or topics. */
 export type ChangeScope = "customer" | "sends" | "brand" | "api_key";
@@ -18,8 +19,17 @@ export const localChanges: EventEmitter = (holder.__mesureChanges ??= new EventE
 
 export type Recorder = (change: Change) => Promise<void>;
 
-/** Runs `work` in one transaction, recording the changes it declares; announces them after commit. */
-export async function transact<T>(db: Db, work: (tx: Tx, record: Recorder) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` in one transaction, recording the changes it declares; announces them after commit.
+ * A change to a customer withdraws the sends not yet begun for them, and returns once those
+ * begun before it have left (app/db/in-flight.server.ts); the worker, which is the one sending
+ * them, does not wait for itself (`awaitBegunSends: false`).
+ */
+export async function transact<T>(
+  db: Db,
+  work: (tx: Tx, record: Recorder) => Promise<T>,
+  options: { awaitBegunSends?: boolean } = {},
+): Promise<T> {
   const changes: Change[] = [];
   const result = await db.$transaction(
     async (tx) => {
@@ -28,6 +38,7 @@ export async function transact<T>(db: Db, work: (tx: Tx, record: Recorder) => Pr
         changes.push({ ...change, origin: processOrigin });
       };
       const result = await work(tx, record);
+      await withdrawUnstartedSends(tx, providerOf(db), changes, processOrigin);
       // One insert for all of them, still inside the transaction that made them.
       if (changes.length) await tx.changeLog.createMany({ data: changes });
       return result;
@@ -36,5 +47,6 @@ export async function transact<T>(db: Db, work: (tx: Tx, record: Recorder) => Pr
     { maxWait: 15_000, timeout: 15_000 },
   );
   for (const change of changes) localChanges.emit("change", change);
+  if (options.awaitBegunSends !== false) await awaitBegunSends(db, changes);
   return result;
 }

@@ -4,6 +4,7 @@
 // from the SQLite one), so the SQLite client's type describes either; code elsewhere imports
 // `Db` and never knows which database it talks to.
 import { PrismaPg } from "@prisma/adapter-pg";
+import type { Database as SqliteConnection } from "better-sqlite3";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { parseDatabaseUrl, type DatabaseTarget } from "./database-url";
@@ -22,11 +23,7 @@ export function openDatabase(url: string): Database {
   const target = parseDatabaseUrl(url);
   const db =
     target.provider === "sqlite"
-      ? new SqliteClient({
-          // busy timeout: a second process (CLI, worker) writing at the same moment waits
-          // instead of failing with SQLITE_BUSY (transactions too: see sqlite-adapter.server.ts).
-          adapter: new ImmediateTransactionsSQLite3({ url: target.file, timeout: 10_000 }),
-        })
+      ? openSqlite(target.file)
       : (new PostgresClient({
           adapter: new PrismaPg({ connectionString: target.url, max: 10 }),
         }) as unknown as Db);
@@ -35,6 +32,24 @@ export function openDatabase(url: string): Database {
 }
 
 const providers = new WeakMap<Db, DatabaseTarget["provider"]>();
+const sqliteAdapters = new WeakMap<Db, ImmediateTransactionsSQLite3>();
+
+function openSqlite(file: string): Db {
+  // busy timeout: a second process (CLI, worker) writing at the same moment waits
+  // instead of failing with SQLITE_BUSY (transactions too: see sqlite-adapter.server.ts).
+  const adapter = new ImmediateTransactionsSQLite3({ url: file, timeout: 10_000 });
+  const db = new SqliteClient({ adapter });
+  sqliteAdapters.set(db, adapter);
+  return db;
+}
+
+/** A SQLite client's one connection (opened first if need be), for the statements Prisma cannot run; null on PostgreSQL. */
+export async function sqliteConnectionOf(db: Db): Promise<SqliteConnection | null> {
+  const adapter = sqliteAdapters.get(db);
+  if (!adapter) return null;
+  if (!adapter.connection) await db.$connect();
+  return adapter.connection;
+}
 
 /** Which database a client talks to, for the rare statement that only one of them has. */
 export function providerOf(db: Db): DatabaseTarget["provider"] | undefined {

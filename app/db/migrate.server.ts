@@ -71,6 +71,9 @@ export function migrateSqlite(file: string, migrations: Migration[]): MigrationR
     // WAL is a property of the file, so setting it once here serves every later connection
     // (web, worker, CLI); without it concurrent writers crawl. NORMAL sync is safe in WAL.
     db.pragma("journal_mode = WAL");
+    // A migration that rebuilds a table frees the old one's pages: zeroed, like every connection's
+    // (sqlite-adapter.server.ts), so no copy of a customer's rows is left behind in them.
+    db.pragma("secure_delete = ON");
     db.exec(`CREATE TABLE IF NOT EXISTS "_mesure_migrations" (
       "name" TEXT PRIMARY KEY, "checksum" TEXT NOT NULL, "appliedAt" TEXT NOT NULL)`);
     const report: MigrationReport = { applied: [], alreadyApplied: 0 };

@@ -1,6 +1,6 @@
 // Reading a JSON request body from node:http, with the limits and errors the API promises.
 import type { IncomingMessage } from "node:http";
-import { ApiError } from "~/lib/api/errors";
+import { ApiError, errors } from "~/lib/api/errors";
 import { parseJsonBody } from "~/lib/api/parse-json";
 
 export async function readJsonBody(
@@ -14,15 +14,9 @@ export async function readJsonBody(
     ]);
   }
   const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > limitBytes) throw tooLarge(limitBytes);
+  if (declared > limitBytes) throw errors.payloadTooLarge(limitBytes);
   const text = await readText(req, limitBytes);
   return { text, value: parseJsonBody(text) };
-}
-
-function tooLarge(limit: number): ApiError {
-  return new ApiError(413, "payload_too_large", `The body is larger than ${limit} bytes`, [
-    { path: "(body)", message: `must be at most ${limit} bytes` },
-  ]);
 }
 
 /** The body as text, refusing it past the limit. Plain events: an async iterator per request
@@ -34,9 +28,10 @@ function readText(req: IncomingMessage, limitBytes: number): Promise<string> {
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
       if (size > limitBytes) {
+        // Stop here; the rest is read and dropped after the answer (./unread-body.server.ts).
         req.removeAllListeners("data");
-        req.resume();
-        reject(tooLarge(limitBytes));
+        req.pause();
+        reject(errors.payloadTooLarge(limitBytes));
       } else chunks.push(chunk);
     });
     req.once("end", () =>

@@ -42,9 +42,14 @@ export const lockedDownPolicy = "default-src 'none'; frame-ancestors 'none'; bas
 // smuggle another directive or source into the header, so it is left out rather than trusted.
 const FRAMING_ORIGIN = /^https?:\/\/(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
+/** The origins that may frame a page, of those given: only well-formed ones, once each. */
+export function framingOrigins(origins: readonly string[]): string[] {
+  return [...new Set(origins.filter((origin) => FRAMING_ORIGIN.test(origin)))];
+}
+
 /** `policy` with `frame-ancestors` set to these origins; 'none' when none of them is an origin. */
 export function withFrameAncestors(policy: string, origins: readonly string[]): string {
-  const sources = [...new Set(origins.filter((origin) => FRAMING_ORIGIN.test(origin)))];
+  const sources = framingOrigins(origins);
   const directive = `frame-ancestors ${sources.length ? sources.join(" ") : "'none'"}`;
   const kept = policy
     .split(";")
@@ -63,6 +68,20 @@ export function crossSiteCookie(cookie: string): string {
   const [pair = "", ...attributes] = cookie.split(";").map((part) => part.trim());
   const kept = attributes.filter((part) => part && !/^(samesite|secure|partitioned)(=|$)/i.test(part));
   return [pair, ...kept, "SameSite=None", "Secure", "Partitioned"].join("; ");
+}
+
+/**
+ * Remix answers pages and resource routes (JSON, CSV, XML, redirects) alike, and which it is
+ * shows only in the answer's Content-Type: anything but HTML gets the policy that allows
+ * nothing, as the node:http layer's own JSON does, instead of the page's.
+ */
+export function lockDownUnlessPage(res: ServerResponse): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse["writeHead"]>) {
+    if (!/^text\/html(;|$)/i.test(String(res.getHeader("Content-Type") ?? "").trim()))
+      res.setHeader("Content-Security-Policy", lockedDownPolicy);
+    return writeHead.apply(this, args);
+  } as ServerResponse["writeHead"];
 }
 
 export function setSecurityHeaders(

@@ -11,14 +11,18 @@ import { csrfCookie, csrfFor } from "~/lib/csrf.server";
 import type { Services } from "~/load-context";
 import { clientAddress } from "./client-address";
 import { BATCH_PATH, DECISIONS_PATH } from "./decisions.server";
+import { limitPageBody, refusePost } from "./page-posts.server";
 import {
   createNonce,
   crossSiteCookie,
   documentPolicy,
+  framingOrigins,
+  lockDownUnlessPage,
   lockedDownPolicy,
   setSecurityHeaders,
   withFrameAncestors,
 } from "./security-headers.server";
+import { discardUnreadBody } from "./unread-body.server";
 
 export type ServerOptions = {
   build: ServerBuild;
@@ -66,6 +70,10 @@ export function createServer(options: ServerOptions): http.Server {
   // Files in public/ all have an extension; pages never do, so they skip the disk look-up.
   const publicFiles = express.static(options.publicDir, { maxAge: "1h", index: false });
   app.use((req, res, next) => (path.extname(req.path) ? publicFiles(req, res, next) : next()));
+  app.use((_req, res, next) => {
+    lockDownUnlessPage(res);
+    next();
+  });
   app.all(
     "*",
     createRequestHandler({
@@ -86,7 +94,9 @@ export function createServer(options: ServerOptions): http.Server {
             const policy = res.getHeader("Content-Security-Policy");
             if (typeof policy === "string")
               res.setHeader("Content-Security-Policy", withFrameAncestors(policy, origins));
-            res.removeHeader("X-Frame-Options");
+            // X-Frame-Options cannot name a site: it goes only where some site may frame the page.
+            if (framingOrigins(origins).length) res.removeHeader("X-Frame-Options");
+            else res.setHeader("X-Frame-Options", "DENY");
           },
           services: options.services,
         };
@@ -95,6 +105,7 @@ export function createServer(options: ServerOptions): http.Server {
   );
 
   return http.createServer((req, res) => {
+    discardUnreadBody(req, res);
     const url = req.url ?? "/";
     const path = url.split("?", 1)[0]!;
     if (path === DECISIONS_PATH || path === BATCH_PATH) {
@@ -130,14 +141,17 @@ export function createServer(options: ServerOptions): http.Server {
     const form = req.method !== "GET" && req.method !== "HEAD" && !path.startsWith("/api/");
     if (form && isCrossOrigin(req, options.services.publicUrl)) {
       setSecurityHeaders(res, { csp: lockedDownPolicy, https });
-      return sendJson(res, 403, {
-        error: { code: "forbidden", message: "Forms may only be posted from this site", issues: [] },
-      });
+      return refusePost(req, res, "crossOrigin");
     }
+    // That check knows PUBLIC_URL; Remix's own compares Origin with Host (or X-Forwarded-Host)
+    // and answers a difference with a 500, as behind a proxy that passes its own Host. The
+    // check above has decided: Remix is not asked again.
+    if (form) delete req.headers.origin;
     const nonce = createNonce();
     setSecurityHeaders(res, { csp: documentPolicy(nonce, { dev }), https });
     if (req.headers["sec-fetch-dest"] === "iframe") keepCookiesInFrame(res);
     (res as http.ServerResponse & { locals?: Record<string, unknown> }).locals = { cspNonce: nonce };
+    if (form) return limitPageBody(req, res, path, (body) => app(body as express.Request, res as express.Response));
     app(req as express.Request, res as express.Response);
   });
 }

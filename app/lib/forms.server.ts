@@ -3,6 +3,7 @@
 import { data } from "@remix-run/node";
 import type { z } from "zod";
 import { csrfMatches } from "./csrf.server";
+import { textProblem } from "./storable-text";
 import type { Locale } from "./vocabulary";
 
 export type FieldErrors = Record<string, string>;
@@ -77,10 +78,12 @@ export async function readForm(request: Request, csrf: string): Promise<FormData
   if (!csrfMatches(csrf, form)) {
     throw data({ formError: "csrf" }, { status: 403 });
   }
-  // No field a person fills can hold U+0000, and PostgreSQL cannot store it: refuse the form
-  // here rather than fail inside a transaction later.
-  for (const value of form.values()) {
-    if (typeof value === "string" && value.includes("\u0000")) throw data({ formError: "invalid" }, { status: 400 });
+  // No field a person fills can hold U+0000, and no column can store it (app/lib/storable-text.ts):
+  // refuse the form here rather than fail inside a transaction later. A lone surrogate cannot
+  // arrive this way: form data is decoded to well-formed strings (U+FFFD in its place).
+  for (const [name, value] of form) {
+    if (textProblem(name) || (typeof value === "string" && textProblem(value)))
+      throw data({ formError: "invalid", field: name }, { status: 400 });
   }
   return form;
 }

@@ -4,7 +4,6 @@
 // 10 s) is tried again later with exponential backoff and jitter, for as long as it takes,
 // honouring Retry-After. Nothing the connector says is kept beyond 200 characters, and the
 // person's identifiers are blanked out of it.
-import { transact } from "~/db/changes.server";
 import type { Db } from "~/db/client.server";
 import { open } from "~/lib/encryption.server";
 import { log } from "~/lib/log.server";
@@ -19,7 +18,7 @@ import {
   type PostOutcome,
   type SignedPostOptions,
 } from "~/webhooks/signed-post.server";
-import { completeIfDone, IDENTIFIERS_PURPOSE, type ErasureIdentifiers } from "./erasure.server";
+import { IDENTIFIERS_PURPOSE, type ErasureIdentifiers } from "./erasure.server";
 
 export { retryAfter } from "~/webhooks/signed-post.server";
 
@@ -124,27 +123,20 @@ export async function deliverDispatch(
   }
 
   if (acknowledged(failure)) {
-    await transact(db, async (tx) => {
-      // Lock the request first: two last dispatches acknowledged at once then take turns,
-      // and the second sees the first and completes the request.
-      await tx.erasureRequest.updateMany({
-        where: { id: dispatch.requestId, status: "propagating" },
-        data: { leaseUntil: null },
-      });
-      await tx.erasureDispatch.update({
-        where: { id: dispatch.id },
-        data: {
-          status: "acknowledged",
-          attempts,
-          lastAttemptAt: now,
-          lastStatus: failure.status,
-          lastError: null,
-          acknowledgedAt: now,
-          leaseUntil: null,
-        },
-        select: { id: true },
-      });
-      await completeIfDone(tx, dispatch.requestId, now);
+    // The request is completed by the jobs once none is pending and the file is scrubbed
+    // (completeFinished in jobs.server.ts), in the same round.
+    await db.erasureDispatch.update({
+      where: { id: dispatch.id },
+      data: {
+        status: "acknowledged",
+        attempts,
+        lastAttemptAt: now,
+        lastStatus: failure.status,
+        lastError: null,
+        acknowledgedAt: now,
+        leaseUntil: null,
+      },
+      select: { id: true },
     });
     return "acknowledged";
   }

@@ -2,10 +2,11 @@
 // which the customer may cancel), then one transaction erases the customer's personal data from
 // every table, keeps a tombstone and a salted hash of their addresses on the suppression list,
 // and opens one dispatch per connector; the jobs (jobs.server.ts) then tell each connector until
-// it acknowledges (connector-delivery.server.ts). The brand has one calendar month (art. 12(3)).
+// it acknowledges (connector-delivery.server.ts), and complete the request once none is pending
+// and no copy of the erased rows is left in the SQLite file (scrub.server.ts). The brand has one
+// calendar month (art. 12(3)).
 import { transact, type Recorder } from "~/db/changes.server";
 import type { Db, Prisma, Tx } from "~/db/client.server";
-import { foldWriteAheadLog, overwriteOnDelete } from "~/db/scrub.server";
 import { seal } from "~/lib/encryption.server";
 import { appendConsentEvent } from "~/models/consent.server";
 import { ERASED_PREFIX } from "~/models/customer.server";
@@ -279,6 +280,8 @@ class MessagesInFlight extends Error {}
  * connector. "busy" when a worker holds one of the customer's messages right now (the send is
  * let finish, so its outcome is not written over rows that are gone; try again in a few
  * seconds); "skipped" when the request is no longer scheduled (cancelled, or run by another process).
+ * The request is left propagating even with no connector to tell: the jobs complete it once the
+ * erased rows are gone from the SQLite file too (scrubDeletedRows), so "completed" is true of the file.
  */
 export async function executeErasure(
   db: Db,
@@ -286,7 +289,6 @@ export async function executeErasure(
   requestId: string,
   now: Date,
 ): Promise<"erased" | "busy" | "skipped"> {
-  await overwriteOnDelete(db);
   try {
     const outcome = await transact(db, async (tx, record) => {
       // First statement: claims the request (a cancel racing this one then changes nothing).
@@ -305,12 +307,8 @@ export async function executeErasure(
         select: { id: true, name: true },
       });
       if (connectors.length === 0) {
-        // Nobody else to tell: done, and the identifiers are never stored.
-        await tx.erasureRequest.update({
-          where: { id: requestId },
-          data: { status: "completed", completedAt: now, leaseUntil: null },
-          select: { id: true },
-        });
+        // Nobody else to tell: the identifiers are never stored.
+        await tx.erasureRequest.update({ where: { id: requestId }, data: { leaseUntil: null }, select: { id: true } });
       } else {
         await tx.erasureDispatch.createMany({
           data: connectors.map((connector) => ({
@@ -329,10 +327,7 @@ export async function executeErasure(
       }
       return "erased" as const;
     });
-    if (outcome === "erased") {
-      await foldWriteAheadLog(db);
-      wakeUpPrivacyJobs();
-    }
+    if (outcome === "erased") wakeUpPrivacyJobs();
     return outcome;
   } catch (error) {
     if (error instanceof MessagesInFlight) return "busy";
@@ -468,8 +463,7 @@ async function forgetIdempotencyRecords(
 
 /**
  * Closes a propagating request once no dispatch is pending: completed, and the sealed
- * identifiers wiped. Call inside the transaction that acknowledged the last dispatch (after
- * locking the request, see connector-delivery.server.ts), or from the jobs' sweep.
+ * identifiers wiped. The jobs call it once the SQLite file is scrubbed (completeFinished).
  */
 export async function completeIfDone(tx: Tx, requestId: string, now: Date): Promise<boolean> {
   const pending = await tx.erasureDispatch.count({ where: { requestId, status: "pending" } });

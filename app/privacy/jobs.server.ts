@@ -8,6 +8,7 @@ import os from "node:os";
 import { createElement } from "react";
 import PrivacyDeadlineEmail, { privacyDeadlineSubject } from "../../emails/privacy-deadline";
 import type { Db } from "~/db/client.server";
+import { scrubDeletedRows, type ScrubStep } from "~/db/scrub.server";
 import { fromJson } from "~/lib/json-column";
 import { log } from "~/lib/log.server";
 import { PollLoop } from "~/lib/poll-loop.server";
@@ -56,6 +57,8 @@ export class PrivacyJobs {
   readonly id = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString("hex")}`;
   /** Warnings the mail server refused, by request: not tried again before then (ms). */
   private readonly warningRetry = new Map<string, number>();
+  /** What is left of a scrub of the SQLite file that another process held up (scrub.server.ts): tried each round. */
+  private scrubLeft: ScrubStep | null = null;
 
   private readonly loop: PollLoop;
   /** The brand's webhooks go out wherever these jobs run, on a loop of their own (a slow endpoint holds up no erasure). */
@@ -95,10 +98,18 @@ export class PrivacyJobs {
   /** One round of every job, as of `now`. Tests call it with the dates they need. */
   async tick(now: Date = new Date()): Promise<TickReport> {
     const { erased, busy } = await this.runDueErasures(now);
-    const attempted = await this.runDueDispatches(now);
-    const completed = await this.completeFinished(now);
-    const warned = await this.warnNearDeadlines(now);
     const swept = await sweepErasedCustomers(this.options.db, now);
+    // Copies of the deleted rows stay in the SQLite file until it is rebuilt: once a round,
+    // however many erasures it ran.
+    let scrubbed = false;
+    if (erased + swept > 0) this.scrubLeft = "rebuild";
+    if (this.scrubLeft) {
+      this.scrubLeft = await scrubDeletedRows(this.options.db, this.scrubLeft);
+      scrubbed = this.scrubLeft === null;
+    }
+    const attempted = await this.runDueDispatches(now);
+    const completed = await this.completeFinished(now, scrubbed);
+    const warned = await this.warnNearDeadlines(now);
     return { erased, busy, attempted, completed, warned, swept };
   }
 
@@ -171,14 +182,23 @@ export class PrivacyJobs {
     return attempted;
   }
 
-  /** Requests with nothing left pending (the last acknowledgements raced, or a connector was removed). */
-  private async completeFinished(now: Date): Promise<number> {
+  /**
+   * Requests with nothing left pending: no connector to tell, the last one acknowledged, or it was
+   * removed. Completed only once the file holds no copy of what was erased: scrubbed in this round
+   * (`scrubbed`), or now (an erasure whose process stopped before its scrub is covered too).
+   */
+  private async completeFinished(now: Date, scrubbed: boolean): Promise<number> {
     const { db } = this.options;
     const done = await db.erasureRequest.findMany({
       where: { status: "propagating", dispatches: { none: { status: "pending" } } },
       take: BATCH,
       select: { id: true },
     });
+    if (done.length === 0 || this.scrubLeft) return 0;
+    if (!scrubbed) {
+      this.scrubLeft = await scrubDeletedRows(db);
+      if (this.scrubLeft) return 0;
+    }
     let completed = 0;
     for (const { id } of done) {
       if (await db.$transaction((tx) => completeIfDone(tx, id, now))) completed++;

@@ -3,9 +3,11 @@
 // HELP answers the brand's help text; anything else gets no reply. Twilio signs each call, and
 // nothing changes unless the signature is right.
 import type { ActionFunctionArgs, AppLoadContext } from "@remix-run/node";
-import { z } from "zod";
+import type { z } from "zod";
 import { toApiError } from "~/http/decisions.server";
 import { ApiError, errors } from "~/lib/api/errors";
+import { readBodyText } from "~/lib/api/request-body.server";
+import { InboundSms } from "~/lib/api/sms-schemas";
 import { bilingual, format } from "~/lib/bilingual";
 import { RateLimiter } from "~/lib/rate-limit";
 import { parseSmsKeyword } from "~/lib/sms-keywords";
@@ -20,18 +22,6 @@ const perAddress = new RateLimiter(50, 500);
 const refusedSignatures = new RateLimiter(30 / 60, 30);
 
 const MAX_BODY_BYTES = 64 * 1024;
-
-/** The fields of Twilio's inbound message webhook that Mesure reads; Twilio sends more. */
-const InboundSms = z.object({
-  From: z.string().trim().min(1, "is required").max(64),
-  To: z.string().trim().min(1, "is required").max(64),
-  Body: z.string().max(10_000).default(""),
-  MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, "must be a Twilio message SID"),
-  AccountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must be a Twilio account SID"),
-  // Sent when the number is in a Messaging Service with Advanced Opt-Out: Twilio's own reading
-  // of the message, keywords the brand configured there (in any language) included.
-  OptOutType: z.enum(["STOP", "START", "HELP"]).optional().catch(undefined),
-});
 
 // The portal's address ends each reply, alone on its line: a phone makes it a link, and no
 // punctuation after it gets taken into that link.
@@ -120,13 +110,7 @@ async function answer(context: AppLoadContext, brand: InboundBrand, sms: z.infer
 
 /** The form-encoded body, every field as sent (the signature covers them all). */
 async function formFields(request: Request): Promise<URLSearchParams> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new ApiError(413, "payload_too_large", "The body is larger than 64 KB");
-  const body = await request.text();
-  if (Buffer.byteLength(body) > MAX_BODY_BYTES) {
-    throw new ApiError(413, "payload_too_large", "The body is larger than 64 KB");
-  }
-  return new URLSearchParams(body);
+  return new URLSearchParams(await readBodyText(request, MAX_BODY_BYTES));
 }
 
 /** The URL as Twilio called it: Mesure's public address (proxies in front of it change the

@@ -152,7 +152,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const visit = await requireMember(request, context, "editor");
   const { locale } = resolveLocale(request);
   const upload = await readUpload(request, context.csrf);
-  if (!upload.ok) return data({ errors: { [FILE_FIELD]: fileIssueText(upload.issue, locale) } }, { status: 400 });
+  if (!upload.ok) {
+    const status = upload.issue.code === "tooLarge" ? 413 : 400;
+    return data({ errors: { [FILE_FIELD]: fileIssueText(upload.issue, locale) } }, { status });
+  }
   const job = await createImportJob(context.services.db, {
     brandId: visit.brand.id,
     actor: visit.member.email,

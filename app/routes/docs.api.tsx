@@ -9,7 +9,7 @@ export const meta: MetaFunction = () => [{ title: "Mesure API reference" }];
 type Operation = {
   summary?: string;
   description?: string;
-  requestBody?: { content: { "application/json": { schema: { $ref: string } } } };
+  requestBody?: { content: Record<string, { schema?: { $ref?: string } }> };
   responses: Record<string, { description?: string }>;
 };
 
@@ -18,7 +18,8 @@ export function loader({ request }: LoaderFunctionArgs) {
   const document = openApiDocument(origin);
   const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
     Object.entries(methods as Record<string, Operation>).map(([method, operation]) => {
-      const ref = operation.requestBody?.content["application/json"].schema.$ref;
+      // JSON for most; a form for Twilio's webhook: the first media type's schema either way.
+      const ref = Object.values(operation.requestBody?.content ?? {})[0]?.schema?.$ref;
       const name = ref?.split("/").at(-1);
       return {
         id: `${method}-${path}`.replace(/[^a-z0-9]+/gi, "-"),

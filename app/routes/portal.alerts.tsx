@@ -9,6 +9,7 @@ import { useState, type FormEvent } from "react";
 import { CsrfField, FieldError, invalid, Status } from "~/components/portal/form";
 import { channelName, frequencyName, topicName } from "~/components/portal/words";
 import { useLocale } from "~/components/use-t";
+import type { Db } from "~/db/client.server";
 import { bilingual, format, plural } from "~/lib/bilingual";
 import { readForm } from "~/lib/forms.server";
 import { resolveLocale } from "~/lib/i18n";
@@ -53,6 +54,7 @@ const text = bilingual(
     range: "Le maximum doit être au moins le minimum.",
     option: "Choisissez parmi les options proposées.",
     tooLong: "Doit faire au plus 120 caractères.",
+    labelTooLong: "Doit faire au plus 80 caractères.",
     untitled: "Alerte sans nom",
     criteria: "Critères",
     anything: "tout",
@@ -92,6 +94,7 @@ const text = bilingual(
     range: "The maximum must be at least the minimum.",
     option: "Choose among the options offered.",
     tooLong: "Must be at most 120 characters.",
+    labelTooLong: "Must be at most 80 characters.",
     untitled: "Untitled alert",
     criteria: "Criteria",
     anything: "anything",
@@ -155,7 +158,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   if (intent === "delete") {
     const id = String(form.get("id") ?? "");
-    const removed = await editPreferences(db, owner, { source: "portal" }, (editor) => editor.removeAlertFilter(id));
+    // Someone else's alert, or one already gone: a 404 that changes nothing, not even the version.
+    const removed =
+      (await isOwnAlert(db, owner, id)) &&
+      (await editPreferences(db, owner, { source: "portal" }, (editor) => editor.removeAlertFilter(id)));
     return data(
       {
         ok: removed,
@@ -181,7 +187,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const frequency = Frequency.safeParse(form.get("frequency"));
   if (!frequency.success) errors.frequency = t.option;
   const label = String(form.get("label") ?? "").trim();
-  if (label.length > 80) errors.label = t.tooLong;
+  if (label.length > 80) errors.label = t.labelTooLong;
   const values = valuesOf(form);
 
   if (intent === "preview") {
@@ -193,6 +199,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data({ ok: false, message: t.fix, errors, topic: topic.key, matches: null, values }, { status: 400 });
   }
   const editing = intent === "update" ? String(form.get("id") ?? "") : null;
+  if (editing !== null && !(await isOwnAlert(db, owner, editing)))
+    return data(
+      { ok: false, message: null, errors: {} as Errors, topic: null, matches: null, values: null },
+      { status: 404 },
+    );
   const pending = await editPreferences(db, owner, { source: "portal" }, async (editor) => {
     if (editing && !(await editor.removeAlertFilter(editing))) return null;
     await editor.addAlertFilter({ topic, label, criteria, channel: channel.data!, frequency: frequency.data! });
@@ -214,6 +225,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     matches: null,
     values: null,
   };
+}
+
+async function isOwnAlert(db: Db, owner: { customerId: string }, id: string): Promise<boolean> {
+  const found = await db.alertFilter.findFirst({ where: { id, customerId: owner.customerId }, select: { id: true } });
+  return found !== null;
 }
 
 function valuesOf(form: FormData): Record<string, string[]> {
@@ -351,7 +367,14 @@ function AlertForm({ topic, filter }: { topic: LoadedTopic; filter: LoadedFilter
       {errors.form ? <p className="field-error">{errors.form}</p> : null}
       <div className="field">
         <label htmlFor={id("label")}>{t.label}</label>
-        <input id={id("label")} name="label" maxLength={80} defaultValue={valueOf("label", filter?.label)} />
+        <input
+          id={id("label")}
+          name="label"
+          maxLength={80}
+          defaultValue={valueOf("label", filter?.label)}
+          {...invalid("label", errors)}
+        />
+        <FieldError name="label" errors={errors} />
       </div>
       {topic.fields.map((field) => {
         const label = locale === "fr" ? field.labelFr : field.labelEn;
@@ -424,6 +447,7 @@ function AlertForm({ topic, filter }: { topic: LoadedTopic; filter: LoadedFilter
             id={id("channel")}
             name="channel"
             defaultValue={valueOf("channel", filter?.channel ?? topic.channels[0])}
+            {...invalid("channel", errors)}
           >
             {topic.channels.map((channel) => (
               <option key={channel} value={channel}>
@@ -431,6 +455,7 @@ function AlertForm({ topic, filter }: { topic: LoadedTopic; filter: LoadedFilter
               </option>
             ))}
           </select>
+          <FieldError name="channel" errors={errors} />
         </div>
         <div className="field">
           <label htmlFor={id("frequency")}>{t.frequency}</label>
@@ -438,6 +463,7 @@ function AlertForm({ topic, filter }: { topic: LoadedTopic; filter: LoadedFilter
             id={id("frequency")}
             name="frequency"
             defaultValue={valueOf("frequency", filter?.frequency ?? "instant")}
+            {...invalid("frequency", errors)}
           >
             {frequencies.map((frequency) => (
               <option key={frequency} value={frequency}>
@@ -445,6 +471,7 @@ function AlertForm({ topic, filter }: { topic: LoadedTopic; filter: LoadedFilter
               </option>
             ))}
           </select>
+          <FieldError name="frequency" errors={errors} />
         </div>
       </div>
       <p className="match-count" aria-live="polite">

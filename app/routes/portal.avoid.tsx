@@ -27,6 +27,7 @@ const text = bilingual(
     saved: "C'est enregistré. Aucun message sur ces sujets ne partira plus.",
     fix: "Certains champs sont à corriger ; rien n'a été enregistré.",
     tooMany: "Vous pouvez éviter au plus 50 sujets.",
+    tagTooLong: "Un sujet fait au plus 60 caractères.",
   },
   {
     title: "Subjects to avoid",
@@ -39,6 +40,7 @@ const text = bilingual(
     saved: "Saved. No message on these subjects will go out any more.",
     fix: "Some fields need fixing; nothing was saved.",
     tooMany: "You can avoid at most 50 subjects.",
+    tagTooLong: "A subject is at most 60 characters long.",
   },
 );
 
@@ -52,7 +54,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { tags };
 }
 
-const AddForm = z.object({ add: z.string().trim().max(60) });
+/** As long as a tag may be (GeneralSettings in app/models/preferences.server.ts). */
+const MAX_TAG = 60;
+const AddForm = z.object({ add: z.string().trim().max(MAX_TAG) });
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request, context.csrf);
@@ -66,9 +70,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
       .map((tag) => toTag(String(tag)))
       .filter(Boolean),
   );
+  // The ticked boxes come back as the page wrote them: a longer one is a forged or stale form,
+  // refused here rather than by the model's own check (a ZodError, a 500).
+  const refuse = (errors: Record<string, string>) => data({ ok: false, errors }, { status: 400 });
+  if ([...tags].some((tag) => tag.length > MAX_TAG)) return refuse({ tags: text[locale].tagTooLong });
   const added = toTag(parsed.data.add);
+  if (added.length > MAX_TAG) return refuse({ add: text[locale].tagTooLong });
   if (added) tags.add(added);
-  if (tags.size > 50) return data({ ok: false, errors: { add: text[locale].tooMany } }, { status: 400 });
+  if (tags.size > 50) return refuse({ add: text[locale].tooMany });
   await editPreferences(
     context.services.db,
     { brandId: visit.brand.id, customerId: visit.customer.id },
@@ -109,8 +118,9 @@ export default function Avoid() {
             </div>
           ))}
         </fieldset>
-        <fieldset className="card">
+        <fieldset className="card" {...(errors.tags ? { "aria-describedby": "error-tags" } : {})}>
           <legend>{t.yours}</legend>
+          <FieldError name="tags" errors={errors} />
           {own.map((tag) => (
             <div className="field checkbox" key={tag}>
               <input type="checkbox" id={`tag-${tag}`} name="tags" value={tag} defaultChecked />

@@ -5,6 +5,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { z } from "zod";
+import { findIllFormed } from "~/lib/api/parse-json";
 import { csrfMatches } from "~/lib/csrf.server";
 import { fieldErrors } from "~/lib/forms.server";
 import { resolveLocale } from "~/lib/i18n";
@@ -15,12 +16,19 @@ import { PushSubscriptionInput, removePushSubscription, savePushSubscription } f
 export type PushOutcome = "subscribed" | "removed" | "not-found";
 
 const json = z.string().transform((text, ctx) => {
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text);
   } catch {
     ctx.addIssue({ code: "custom", message: "invalid" });
     return z.NEVER;
   }
+  // A `\ud800` escape in the text parses to a string no column can hold, as in any JSON body.
+  if (findIllFormed(value, "") !== null) {
+    ctx.addIssue({ code: "custom", message: "invalid" });
+    return z.NEVER;
+  }
+  return value;
 });
 
 const PushForm = z.discriminatedUnion(

@@ -18,9 +18,10 @@ import { decide, type MessageAttributes } from "~/policy";
 import { leasedSelect, type LeasedMessage } from "./lease.server";
 import { describeSkipped, planMessage, type ChannelDecision } from "./plan";
 
+/** `resumed`: begun by a worker that died, and sent again (see Worker.recoverJobs). */
 export type Job =
-  | { kind: "single"; deliveryId: string; channel: Channel; message: LeasedMessage }
-  | { kind: "digest"; deliveryId: string; channel: Channel; members: LeasedMessage[] };
+  | { kind: "single"; deliveryId: string; channel: Channel; message: LeasedMessage; resumed?: boolean }
+  | { kind: "digest"; deliveryId: string; channel: Channel; members: LeasedMessage[]; resumed?: boolean };
 
 const Strings = z.array(z.string());
 const Attributes = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]));

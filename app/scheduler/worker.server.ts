@@ -2,8 +2,10 @@
 // (reserve.server.ts), hands the ones that may go to their channel, and records the outcome
 // (finish.server.ts). Any number of workers may run against one database. A worker that dies
 // loses its leases when they expire; another one then finishes its work: messages it had not
-// started are decided again, and those it was sending are sent again under the same
-// Message-ID (see recoverJobs).
+// begun to send are decided again, and those it had begun are marked uncertain, or sent again
+// under the same Message-ID when they are critical (see recoverJobs). Each send is claimed
+// just before the channel speaks to its provider, so a customer's change made meanwhile
+// withdraws it (handover.server.ts).
 import crypto from "node:crypto";
 import os from "node:os";
 import { transact } from "~/db/changes.server";
@@ -14,6 +16,7 @@ import { log } from "~/lib/log.server";
 import { PollLoop } from "~/lib/poll-loop.server";
 import type { ChannelAdapter, ChannelJob, SendResult } from "./channels/types";
 import { finish, recordSent, type Sent } from "./finish.server";
+import { beginDelivery, markUncertain, requeue } from "./handover.server";
 import { leaseDue, leasedSelect, releaseLeases, type LeasedMessage } from "./lease.server";
 import type { Renderer } from "./render.server";
 import { reserve, type Job } from "./reserve.server";
@@ -38,8 +41,11 @@ export class Worker {
   readonly id = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString("hex")}`;
   /** Deliveries the channels took, not yet recorded. */
   private readonly sent: Sent[] = [];
+  private flushing: Promise<void> | null = null;
+  /** Successes in the write under way. */
+  private writing = 0;
   /** Counts what this worker did, for logs and tests. */
-  readonly stats = { leased: 0, sent: 0, failed: 0, retried: 0, recovered: 0 };
+  readonly stats = { leased: 0, sent: 0, failed: 0, retried: 0, recovered: 0, withdrawn: 0, uncertain: 0 };
 
   private readonly loop: PollLoop;
 
@@ -96,69 +102,101 @@ export class Worker {
     try {
       await runWithLimit(jobs, this.options.concurrency, (job) => this.deliver(job));
     } finally {
-      await this.flushSent();
+      await this.flushAll();
     }
     return leased.length;
   }
 
   /**
-   * Messages whose worker died while sending them. Whether the channel took them is unknown, so
-   * they are sent again with the same delivery (hence the same Message-ID, which mail systems
-   * use to recognise a repeat). The delivery row is claimed with a compare-and-set on its time,
-   * so two workers recovering the same digest do not both send it.
+   * Messages whose worker died while sending them, told apart by their delivery's startedAt:
+   * - not begun: certainly not sent; the reservation goes and the message is decided again;
+   * - begun, on a channel that can be asked (in-app: the inbox item is there or not) or for a
+   *   critical message (a lost password reset is worse than a second one): sent again under the
+   *   same delivery, hence the same Message-ID, which mail systems use to recognise a repeat;
+   * - begun, otherwise: whether the provider took it cannot be known, and it is not sent
+   *   again; it is recorded as `uncertain`.
+   * Each delivery is claimed with a compare-and-set on its time, so two workers recovering the
+   * same digest do not both act on it.
    */
   private async recoverJobs(messages: LeasedMessage[], now: number, leaseUntil: number): Promise<Job[]> {
     const { db } = this.options;
     const jobs: Job[] = [];
     const seen = new Set<string>();
     for (const message of messages) {
+      const digest = message.digestDeliveryId !== null;
       const delivery = await db.delivery.findFirst({
-        where: message.digestDeliveryId
-          ? { id: message.digestDeliveryId, status: "sending" }
+        where: digest
+          ? { id: message.digestDeliveryId!, status: "sending" }
           : { messageId: message.id, status: "sending" },
-        select: { id: true, channel: true, sentAt: true },
+        select: { id: true, channel: true, sentAt: true, startedAt: true, priority: true },
       });
       if (!delivery) {
-        // Never reserved (or already recorded): decide again from the start.
-        await db.message.updateMany({
-          where: { id: message.id, leaseOwner: this.id, status: "sending" },
-          data: { status: "queued", leaseOwner: null, leaseUntil: null },
+        // Never reserved, withdrawn, or already recorded: decide again from the start.
+        await requeue(db, {
+          members: [message],
+          digest,
+          now,
+          detail: "decided again: its worker stopped before sending it",
         });
         continue;
       }
       if (seen.has(delivery.id)) continue;
       seen.add(delivery.id);
-      const claimed = await db.delivery.updateMany({
-        where: { id: delivery.id, status: "sending", sentAt: delivery.sentAt },
-        data: { sentAt: new Date(now) },
-      });
-      if (claimed.count === 0) continue;
-      const memberWhere = message.digestDeliveryId ? { digestDeliveryId: delivery.id } : { id: message.id };
-      await db.message.updateMany({
-        where: { ...memberWhere, status: "sending" },
-        data: { leaseOwner: this.id, leaseUntil: new Date(leaseUntil) },
-      });
+      const memberWhere = digest ? { digestDeliveryId: delivery.id } : { id: message.id };
       const members = await db.message.findMany({
         where: { ...memberWhere, status: "sending" },
         orderBy: { createdAt: "asc" },
         select: leasedSelect,
       });
       if (members.length === 0) continue;
+      const channel = delivery.channel as Channel;
+      if (!delivery.startedAt) {
+        await requeue(db, {
+          members,
+          digest,
+          now,
+          deliveryId: delivery.id,
+          detail: "decided again: its worker stopped before sending it",
+        });
+        continue;
+      }
+      if (channel !== "in_app" && delivery.priority !== "critical") {
+        const marked = await markUncertain(db, {
+          deliveryId: delivery.id,
+          sentAt: delivery.sentAt,
+          members,
+          channel,
+          now,
+        });
+        if (marked) this.stats.uncertain += members.length;
+        continue;
+      }
+      const claimed = await db.delivery.updateMany({
+        where: { id: delivery.id, status: "sending", sentAt: delivery.sentAt },
+        data: { sentAt: new Date(now) },
+      });
+      if (claimed.count === 0) continue;
+      await db.message.updateMany({
+        where: { ...memberWhere, status: "sending" },
+        data: { leaseOwner: this.id, leaseUntil: new Date(leaseUntil) },
+      });
       await db.messageEvent.createMany({
         data: members.map((member) => ({
           messageId: member.id,
           status: "sending",
           channel: delivery.channel,
-          detail: "sent again: the worker sending it stopped before recording the outcome (same Message-ID)",
+          detail:
+            channel === "in_app"
+              ? "sent again: the worker sending it stopped before recording the outcome (the inbox keeps one copy)"
+              : "sent again: the worker sending it stopped before recording the outcome (same Message-ID)",
           at: new Date(now),
         })),
       });
       this.stats.recovered += members.length;
-      const channel = delivery.channel as Channel;
       jobs.push(
-        message.digestDeliveryId
-          ? { kind: "digest", deliveryId: delivery.id, channel, members }
-          : { kind: "single", deliveryId: delivery.id, channel, message: members[0]! },
+        digest
+          ? { kind: "digest", deliveryId: delivery.id, channel, members, resumed: true }
+          : { kind: "single", deliveryId: delivery.id, channel, message: members[0]!, resumed: true },
       );
     }
     return jobs;
@@ -178,12 +216,27 @@ export class Worker {
       // A bug or an outage in rendering or in an adapter: retry later rather than lose it.
       result = { ok: false, transient: true, error: (error as Error).message };
     }
+    if ("withdrawn" in result) {
+      // A change of the customer's preferences deleted the reservation before it began.
+      this.stats.withdrawn += job.kind === "single" ? 1 : job.members.length;
+      await requeue(db, {
+        members: job.kind === "single" ? [job.message] : job.members,
+        digest: job.kind === "digest",
+        now: Date.now(),
+        detail: "not sent: the customer's preferences changed before it left; decided again",
+      });
+      store.apply({ brandId: first.brandId, scope: "sends", subjectId: first.customerId });
+      return;
+    }
     if (result.ok) {
       this.stats.sent += job.kind === "single" ? 1 : job.members.length;
-      // Successes are recorded a few at a time: one transaction each would cost more than the
-      // send. At most WORKER_CONCURRENCY of them wait, which bounds what a crash can repeat.
+      // Successes are recorded together, as soon as the write before has finished: one
+      // transaction each would cost more than the send. A lane starts no new send while
+      // WORKER_CONCURRENCY successes wait, so what a crash leaves begun and unrecorded (hence
+      // `uncertain`) is at most twice WORKER_CONCURRENCY: those waiting, and those in flight.
       this.sent.push({ job, providerId: result.providerId });
-      if (this.sent.length >= this.options.concurrency) await this.flushSent();
+      void this.flushSent();
+      while (this.sent.length + this.writing >= this.options.concurrency) await this.flushSent();
       return;
     }
     await finish(db, job, result, Date.now());
@@ -193,14 +246,32 @@ export class Worker {
     if (!result.ok) store.apply({ brandId: first.brandId, scope: "sends", subjectId: first.customerId });
   }
 
-  private async flushSent(): Promise<void> {
+  /** Records the successes waiting, one write at a time; resolves once none wait. */
+  private flushSent(): Promise<void> {
+    this.flushing ??= this.drainSent().finally(() => (this.flushing = null));
+    return this.flushing;
+  }
+
+  private async drainSent(): Promise<void> {
+    while (this.sent.length) await this.recordBatch();
+  }
+
+  /** Returns once every success so far is recorded (or its recording failed). */
+  private async flushAll(): Promise<void> {
+    while (this.sent.length || this.flushing) await this.flushSent();
+  }
+
+  private async recordBatch(): Promise<void> {
     const batch = this.sent.splice(0);
+    this.writing = batch.length;
     try {
       await recordSent(this.options.db, batch, Date.now());
     } catch (error) {
-      // The database is down: these stay "sending", and the next worker to lease them sends
-      // them again under the same Message-ID once their lease expires.
+      // The database is down: these stay "sending", and the worker that leases them once
+      // their lease expires finds them begun (uncertain; critical ones sent again).
       log.error(`worker: recording ${batch.length} sent deliveries failed: ${(error as Error).message}`);
+    } finally {
+      this.writing = 0;
     }
   }
 
@@ -235,6 +306,8 @@ export class Worker {
         : renderer.digestShort({ brand, locale, channel: job.channel, members });
     return {
       deliveryId: job.deliveryId,
+      // A resumed delivery was claimed by recoverJobs already.
+      begin: job.resumed ? async () => true : () => beginDelivery(db, job.deliveryId, Date.now()),
       messageId: first.id,
       brand: { id: brand.id, slug: brand.slug, name: brand.name },
       topicKey: job.kind === "single" ? first.topic.key : "digest",

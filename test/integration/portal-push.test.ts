@@ -203,6 +203,14 @@ describe(`push subscriptions in the portal (${testProvider})`, () => {
         "subscription.keys.auth",
       ],
       [{ intent: "subscribe", subscription: "{not json" }, "subscription"],
+      // Valid JSON text whose escape parses to a lone surrogate, which no column can hold.
+      [
+        {
+          intent: "subscribe",
+          subscription: JSON.stringify({ ...good, endpoint: "https://push.example.test/\ud800" }),
+        },
+        "subscription",
+      ],
       [{ intent: "subscribe" }, "subscription"],
       [{ intent: "remove" }, "id"],
       [{ intent: "delete-everything", id: "x" }, "intent"],

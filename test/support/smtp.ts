@@ -1,4 +1,5 @@
 // A real SMTP server for tests (the npm smtp-server), keeping every message it receives, parsed.
+import type { Socket } from "node:net";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
@@ -13,9 +14,18 @@ export type ReceivedMail = {
   headers: Map<string, string>;
 };
 
+/** An SMTP transaction as the sink saw it begin: MAIL FROM's arrival, and its recipient. */
+export type Transaction = { at: number; to: string };
+
 export type SmtpSink = {
   url: string;
   messages: ReceivedMail[];
+  /** Every transaction begun (MAIL FROM … RCPT TO), accepted or not, in order. */
+  transactions: Transaction[];
+  /** How many connections clients have opened so far. */
+  connections: () => number;
+  /** Closes every open connection from the server's side, as an idle timeout would. */
+  dropConnections: () => void;
   /** The first message (already received or to come) that satisfies `match`. */
   waitFor: (match: (mail: ReceivedMail) => boolean, timeoutMs?: number) => Promise<ReceivedMail>;
   stop: () => Promise<void>;
@@ -30,12 +40,19 @@ export type SinkOptions = {
 
 export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
+  const transactions: Transaction[] = [];
+  const begun = new Map<string, number>();
   const waiters: (() => void)[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     logger: false,
-    onRcptTo(address, _session, callback) {
+    onMailFrom(_address, session, callback) {
+      begun.set(session.id, Date.now());
+      callback();
+    },
+    onRcptTo(address, session, callback) {
+      transactions.push({ at: begun.get(session.id) ?? Date.now(), to: address.address });
       const refusal = options.rejectRecipient?.(address.address);
       if (!refusal) return callback();
       const error = new Error(refusal.message) as Error & { responseCode: number };
@@ -61,6 +78,13 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
         })
         .catch((error: Error) => callback(error));
     },
+  });
+  const sockets = new Set<Socket>();
+  let opened = 0;
+  server.server.on("connection", (socket: Socket) => {
+    opened++;
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
   });
   // A client killed mid-transaction (the crash tests do it on purpose) resets its connection.
   server.on("error", (error: NodeJS.ErrnoException) => {
@@ -94,6 +118,11 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    transactions,
+    connections: () => opened,
+    dropConnections: () => {
+      for (const socket of sockets) socket.destroy();
+    },
     waitFor,
     stop: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -65,6 +65,7 @@ function jobFor(
 ): ChannelJob {
   const id = `delivery-${++counter}`;
   return {
+    begin: async () => true,
     deliveryId: id,
     messageId: `message-${counter}`,
     brand: { ...brand },

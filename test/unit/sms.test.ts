@@ -160,6 +160,7 @@ describe("TwilioSmsAdapter", () => {
     phone: string | null,
     short: ShortContent = { title: "Retour en stock", text: "Trench, taille M", url: null },
   ): ChannelJob => ({
+    begin: async () => true,
     deliveryId: "d1",
     messageId: "m1",
     brand: { id: "b1", slug: "demo", name: "Vitrine" },

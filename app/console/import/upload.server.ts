@@ -4,6 +4,7 @@
 // fails here is answered at once, beside the file field, and leaves no trace.
 import { data, MaxPartSizeExceededError } from "@remix-run/node";
 import { unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import { BodyTooLargeError } from "~/http/page-posts.server";
 import { readForm } from "~/lib/forms.server";
 import { csrfMatches } from "~/lib/csrf.server";
 import { FILE_FIELD, MAX_IMPORT_BYTES } from "./columns";
@@ -27,7 +28,8 @@ export async function readUpload(request: Request, csrf: string): Promise<Upload
         }),
       );
     } catch (error) {
-      if (error instanceof MaxPartSizeExceededError) {
+      // The file past its own limit, or the whole body past the HTTP layer's (app/http/page-posts.server.ts).
+      if (error instanceof MaxPartSizeExceededError || error instanceof BodyTooLargeError) {
         return { ok: false, issue: { code: "tooLarge", values: { max: MAX_IMPORT_BYTES / 1024 / 1024 } } };
       }
       throw data({ formError: "invalid" }, { status: 400 });

@@ -6,6 +6,7 @@ import { toApiError } from "~/http/decisions.server";
 import type { EmbedBrand } from "~/models/brand.server";
 import { ApiError, errors } from "./errors";
 import { parseJsonBody } from "./parse-json";
+import { readBodyText } from "./request-body.server";
 
 /** A choice is a few hundred bytes; anything near this is not the banner talking. */
 export const EMBED_BODY_LIMIT = 8 * 1024;
@@ -101,29 +102,6 @@ export async function embedJsonBody(request: Request): Promise<unknown> {
       [{ path: "Content-Type", message: "must be text/plain or application/json" }],
     );
   }
-  const text = await readLimited(request, EMBED_BODY_LIMIT);
+  const text = await readBodyText(request, EMBED_BODY_LIMIT);
   return parseJsonBody(text);
-}
-
-async function readLimited(request: Request, limit: number): Promise<string> {
-  const tooLarge = () =>
-    new ApiError(413, "payload_too_large", `The body is larger than ${limit} bytes`, [
-      { path: "(body)", message: `must be at most ${limit} bytes` },
-    ]);
-  if (Number(request.headers.get("content-length") ?? 0) > limit) throw tooLarge();
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }

@@ -57,6 +57,10 @@ export const errors = {
   unprocessable: (path: string, message: string) => new ApiError(422, "unprocessable", message, [{ path, message }]),
   conflict: (message: string) =>
     new ApiError(409, "idempotency_conflict", message, [{ path: "Idempotency-Key", message }]),
+  payloadTooLarge: (limitBytes: number) =>
+    new ApiError(413, "payload_too_large", `The body is larger than ${limitBytes} bytes`, [
+      { path: "(body)", message: `must be at most ${limitBytes} bytes` },
+    ]),
   rateLimited: (retryAfterSeconds: number) =>
     new ApiError(429, "rate_limited", `Too many requests: retry in ${retryAfterSeconds} s`, [], {
       "Retry-After": String(retryAfterSeconds),

@@ -91,7 +91,17 @@ export const MessageBatchRequest = z
   .object({ items: z.array(z.unknown()).min(1, "needs at least one item").max(1000, "may hold at most 1000 items") })
   .strict();
 
-export const messageStatuses = ["queued", "deferred", "digested", "sending", "sent", "denied", "failed"] as const;
+/** `uncertain`: its worker died after handing it to a provider that cannot be asked; not sent again. */
+export const messageStatuses = [
+  "queued",
+  "deferred",
+  "digested",
+  "sending",
+  "sent",
+  "denied",
+  "failed",
+  "uncertain",
+] as const;
 
 export const MessageEventView = z.object({
   status: z.enum(messageStatuses),

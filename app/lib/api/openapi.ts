@@ -26,6 +26,7 @@ import {
   MessageView,
   SuppressionRequest,
 } from "./message-schemas";
+import { InboundSms } from "./sms-schemas";
 
 const schema = (type: z.ZodType, io: "input" | "output") =>
   z.toJSONSchema(type, { io, unrepresentable: "any", target: "draft-2020-12" });
@@ -213,7 +214,11 @@ export function openApiDocument(serverUrl: string) {
             content: { "application/json": { schema: { $ref: "#/components/schemas/MessageBatchRequest" } } },
           },
           responses: {
-            200: { description: "One result per item, in order" },
+            200: {
+              description:
+                "One result per item, in order: the item accepted (as POST /api/v1/messages answers 202), or its HTTP status and error",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/MessageBatchResponse" } } },
+            },
             ...errorResponses(400, 401, 409, 413, 415, 429, 503),
           },
         },
@@ -418,12 +423,78 @@ export function openApiDocument(serverUrl: string) {
           },
         },
       },
+      "/api/v1/sms/{brand}/inbound": {
+        post: {
+          operationId: "inboundSms",
+          summary: "Twilio's webhook for each SMS a customer sends to the brand's number",
+          description:
+            "Point the number's inbound webhook (A message comes in, HTTP POST) at PUBLIC_URL/api/v1/sms/{brand}/inbound. Twilio signs each call: X-Twilio-Signature must be the HMAC-SHA1, keyed by TWILIO_AUTH_TOKEN, of PUBLIC_URL with this path and query followed by every form field, or nothing changes (403). A STOP (STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE, OPTOUT, ARRET, STOP SMS, any case, or Twilio's OptOutType STOP) unsubscribes every customer of the brand with that number from each marketing and alert SMS topic, each change a consent event (sms_keyword), and is confirmed even for an unknown number; HELP, INFO or AIDE answers the brand's help text (or Mesure's, naming the brand); START answers a link to the portal and subscribes to nothing. Anything else gets an empty TwiML answer. No API key.",
+          security: [],
+          parameters: [
+            {
+              name: "brand",
+              in: "path",
+              required: true,
+              description: "The brand's slug",
+              schema: { type: "string" },
+            },
+            {
+              name: "X-Twilio-Signature",
+              in: "header",
+              required: true,
+              description: "Twilio's signature of the call",
+              schema: { type: "string" },
+            },
+          ],
+          requestBody: {
+            required: true,
+            description: "Twilio's form, at most 64 KB; fields not listed here are kept for the signature and ignored",
+            content: { "application/x-www-form-urlencoded": { schema: { $ref: "#/components/schemas/InboundSms" } } },
+          },
+          responses: {
+            200: {
+              description:
+                "TwiML: the reply SMS to send back, in the sender's language (the customer's, else the brand's first), or <Response/> for none",
+              content: {
+                "text/xml": {
+                  schema: { type: "string" },
+                  example:
+                    '<?xml version="1.0" encoding="UTF-8"?><Response><Message>You will no longer get marketing SMS from La Boutique. To choose what you receive again:\nhttps://preferences.example.com/portal/sign-in?brand=la-boutique</Message></Response>',
+                },
+              },
+            },
+            400: {
+              description: "Not a Twilio SMS: a required field is missing or malformed",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+            },
+            403: {
+              description: "X-Twilio-Signature is missing or does not match this call",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+            },
+            404: {
+              description: "SMS is not configured on this server (TWILIO_*), or there is no such brand",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+            },
+            ...errorResponses(405, 413, 429, 503),
+          },
+        },
+      },
       "/api/v1/ping": {
         get: {
           operationId: "ping",
           summary: "Liveness of the API",
           security: [],
           responses: { 200: { description: "OK" } },
+        },
+      },
+      "/api/v1/openapi.json": {
+        get: {
+          operationId: "openApiDocument",
+          summary: "This document (OpenAPI 3.1), readable at /docs/api",
+          security: [],
+          responses: {
+            200: { description: "The document", content: { "application/json": { schema: { type: "object" } } } },
+          },
         },
       },
     },
@@ -472,8 +543,26 @@ export function openApiDocument(serverUrl: string) {
           },
         },
         MessageAccepted: schema(MessageAccepted, "output"),
+        // What intakeItem (app/scheduler/intake.server.ts) makes of each item.
+        MessageBatchResponse: {
+          type: "object",
+          required: ["results"],
+          properties: {
+            results: {
+              type: "array",
+              items: {
+                anyOf: [{ $ref: "#/components/schemas/MessageAccepted" }, { $ref: "#/components/schemas/ItemError" }],
+              },
+            },
+          },
+        },
+        ItemError: schema(
+          ErrorResponse.extend({ status: z.number().int().describe("The item's HTTP status") }),
+          "output",
+        ),
         Message: schema(MessageView, "output"),
         SuppressionRequest: schema(SuppressionRequest, "input"),
+        InboundSms: schema(InboundSms, "input"),
         VisitorLinkRequest: schema(VisitorLinkRequest, "input"),
         VisitorLink: schema(VisitorLinkView, "output"),
         BannerConfig: schema(

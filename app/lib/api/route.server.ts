@@ -7,6 +7,7 @@ import { toApiError } from "~/http/decisions.server";
 import { RateLimiter } from "~/lib/rate-limit";
 import { ApiError, errors, validationError } from "./errors";
 import { parseJsonBody } from "./parse-json";
+import { readBodyText } from "./request-body.server";
 
 // The decision endpoints have their own, higher rate (API_RATE_LIMIT): these routes write.
 const perKey = new RateLimiter(2_000, 2_000);
@@ -67,9 +68,7 @@ export async function jsonBodyText(request: Request, limit = 256 * 1024): Promis
       { path: "Content-Type", message: "must be application/json" },
     ]);
   }
-  const text = await request.text();
-  if (text.length > limit)
-    throw new ApiError(413, "payload_too_large", `The body is larger than ${Math.round(limit / 1024)} KB`);
+  const text = await readBodyText(request, limit);
   return { text, value: parseJsonBody(text) };
 }
 

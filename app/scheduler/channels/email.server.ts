@@ -1,8 +1,10 @@
 // Email over SMTP with nodemailer, through a pool of connections (opening one per message costs
-// a greeting round-trip each time). The Message-ID is the delivery's id, so a message re-sent
+// a greeting round-trip each time) that begins a message only once the delivery is claimed
+// (smtp-pool.server.ts). The Message-ID is the delivery's id, so a message re-sent
 // after a worker died mid-send carries the same id and receiving systems can tell it is one.
 import nodemailer from "nodemailer";
-import type { ChannelAdapter, ChannelJob, SendResult } from "./types";
+import { GatedSmtpTransport, WithdrawnError } from "./smtp-pool.server";
+import { withdrawn, type ChannelAdapter, type ChannelJob, type SendResult } from "./types";
 
 type SmtpError = Error & { code?: string; responseCode?: number; response?: string };
 
@@ -13,17 +15,14 @@ export class SmtpEmailAdapter implements ChannelAdapter {
   private readonly domain: string;
 
   constructor(options: { smtpUrl: string; from: string; publicUrl: string; maxConnections?: number }) {
-    this.transport = nodemailer.createTransport({
-      url: options.smtpUrl,
-      pool: true,
-      maxConnections: options.maxConnections ?? 8,
-      // A message may be sent many times through one connection: the server's limit applies.
-      maxMessages: Infinity,
+    const local = /^smtps?:\/\/(localhost|127\.0\.0\.1)[:/]/.test(options.smtpUrl);
+    const carrier = new GatedSmtpTransport(options.smtpUrl, options.maxConnections ?? 8, {
       connectionTimeout: 15_000,
       greetingTimeout: 15_000,
       socketTimeout: 30_000,
-      tls: { rejectUnauthorized: !/^smtps?:\/\/(localhost|127\.0\.0\.1)[:/]/.test(options.smtpUrl) },
-    } as Parameters<typeof nodemailer.createTransport>[0]);
+      tls: { rejectUnauthorized: !local },
+    });
+    this.transport = nodemailer.createTransport(carrier as unknown as Parameters<typeof nodemailer.createTransport>[0]);
     // "Name <address>" or a bare address: each brand sends under its own name from that address.
     this.address = /<([^>]+)>/.exec(options.from)?.[1] ?? options.from;
     this.domain = new URL(options.publicUrl).hostname || "mesure.localhost";
@@ -43,9 +42,12 @@ export class SmtpEmailAdapter implements ChannelAdapter {
         text: job.email.text,
         messageId,
         headers: { ...job.email.headers, "X-Mesure-Delivery": job.deliveryId },
-      });
+        // Asked by the transport on a ready connection, right before MAIL FROM.
+        begin: job.begin,
+      } as Parameters<typeof this.transport.sendMail>[0]);
       return { ok: true, providerId: messageId };
     } catch (error) {
+      if (error instanceof WithdrawnError) return withdrawn;
       return classify(error as SmtpError);
     }
   }

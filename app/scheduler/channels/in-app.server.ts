@@ -1,7 +1,7 @@
 // In-app notifications: the item appears in the customer's portal inbox. Writing it is the
 // delivery, so a retry after a crash finds the item already there instead of adding a second.
 import type { Db } from "~/db/client.server";
-import type { ChannelAdapter, ChannelJob, SendResult } from "./types";
+import { withdrawn, type ChannelAdapter, type ChannelJob, type SendResult } from "./types";
 
 export class InboxAdapter implements ChannelAdapter {
   readonly channel = "in_app" as const;
@@ -14,6 +14,7 @@ export class InboxAdapter implements ChannelAdapter {
       select: { id: true },
     });
     if (existing) return { ok: true, providerId: existing.id };
+    if (!(await job.begin())) return withdrawn;
     const item = await this.db.inboxItem.create({
       data: {
         brandId: job.brand.id,

@@ -13,7 +13,7 @@ import {
   removePushSubscription,
   touchPushSubscriptions,
 } from "~/models/push-subscription.server";
-import type { ChannelAdapter, ChannelJob, SendResult } from "./types";
+import { withdrawn, type ChannelAdapter, type ChannelJob, type SendResult } from "./types";
 
 /** What the service worker (public/push-sw.js) receives, once decrypted. */
 export type PushPayload = { title: string; body: string; url: string | null; tag: string; lang: "fr" | "en" };
@@ -85,6 +85,7 @@ export class WebPushAdapter implements ChannelAdapter {
     // A retry of the same delivery replaces the copy a push service may still hold for an
     // offline device, rather than adding a second one (RFC 8030 §5.4).
     const topic = crypto.createHash("sha256").update(job.deliveryId).digest("base64url").slice(0, 32);
+    if (!(await job.begin())) return withdrawn;
     const outcomes = await Promise.all(subscriptions.map((subscription) => this.push(subscription, payload, topic)));
 
     const delivered = outcomes.filter((outcome) => outcome.kind === "delivered");

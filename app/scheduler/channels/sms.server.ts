@@ -2,7 +2,7 @@
 // turns Twilio's answer into what the worker needs to know: sent, try again later, or never
 // (and whether the number must go on the suppression list).
 import { z } from "zod";
-import type { ChannelAdapter, ChannelJob, SendResult, ShortContent } from "./types";
+import { withdrawn, type ChannelAdapter, type ChannelJob, type SendResult, type ShortContent } from "./types";
 
 export type TwilioSmsConfig = {
   accountSid: string;
@@ -74,6 +74,7 @@ export class TwilioSmsAdapter implements ChannelAdapter {
     if (!to) return { ok: false, transient: false, error: "the customer has no phone number" };
     const form = new URLSearchParams({ To: to, Body: smsBody(job.short) });
     form.set(this.config.from.startsWith("MG") ? "MessagingServiceSid" : "From", this.config.from);
+    if (!(await job.begin())) return withdrawn;
     let response: Response;
     let payload: unknown;
     try {

@@ -27,7 +27,23 @@ export type ChannelJob = {
   email: EmailContent | null;
   /** SMS body, push notification and in-app item share the short form. */
   short: ShortContent;
+  /**
+   * Call right before the provider is contacted (connection ready, nothing sent yet). False:
+   * a change of the customer's preferences withdrew the delivery meanwhile, and nothing may be
+   * sent; answer `withdrawn`. The gap between this and the first byte is what a withdrawal can
+   * still miss, so keep it free of waiting.
+   */
+  begin(): Promise<boolean>;
 };
+
+/** What an adapter answers when `begin()` said no: nothing went out. */
+export const withdrawn = {
+  ok: false,
+  transient: false,
+  withdrawn: true,
+  error: "withdrawn before it was sent",
+} as const;
+export type Withdrawn = typeof withdrawn;
 
 export type SendResult =
   | { ok: true; providerId: string }
@@ -38,7 +54,8 @@ export type SendResult =
    * (hard bounce, complaint, SMS STOP known to the provider); the worker then tries the next
    * channel of the message's fallback list, if any.
    */
-  | { ok: false; transient: false; error: string; suppress?: "hard_bounce" | "complaint" | "sms_stop" };
+  | { ok: false; transient: false; error: string; suppress?: "hard_bounce" | "complaint" | "sms_stop" }
+  | Withdrawn;
 
 export interface ChannelAdapter {
   readonly channel: Channel;

@@ -1,0 +1,7 @@
+-- AlterTable
+ALTER TABLE "Delivery" ADD COLUMN "startedAt" DATETIME;
+
+
+-- Deliveries reserved by a version that did not record when sending began may have been handed
+-- over already: count them as begun, so a recovering worker never sends them blindly again.
+UPDATE "Delivery" SET "startedAt" = "sentAt" WHERE "status" = 'sending';
