@@ -8,12 +8,13 @@ import { transact } from "~/db/changes.server";
 import type { Db } from "~/db/client.server";
 import type { LeasedMessage } from "./lease.server";
 
-/** Claims the delivery for sending; false when it was withdrawn (or taken over) meanwhile. */
+/**
+ * Claims the delivery for sending; false when it was withdrawn (or taken over) meanwhile. Raw
+ * SQL: it runs once per message, and Prisma's query planning would cost more than the update.
+ */
 export async function beginDelivery(db: Db, deliveryId: string, now: number): Promise<boolean> {
-  const { count } = await db.delivery.updateMany({
-    where: { id: deliveryId, status: "sending", startedAt: null },
-    data: { startedAt: new Date(now) },
-  });
+  const count = await db.$executeRaw`UPDATE "Delivery" SET "startedAt" = ${new Date(now)}
+    WHERE "id" = ${deliveryId} AND "status" = 'sending' AND "startedAt" IS NULL`;
   return count === 1;
 }
 

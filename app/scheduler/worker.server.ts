@@ -230,12 +230,13 @@ export class Worker {
     }
     if (result.ok) {
       this.stats.sent += job.kind === "single" ? 1 : job.members.length;
-      // Successes are recorded together, as soon as the write before has finished: one
-      // transaction each would cost more than the send. A lane starts no new send while
-      // WORKER_CONCURRENCY successes wait, so what a crash leaves begun and unrecorded (hence
-      // `uncertain`) is at most twice WORKER_CONCURRENCY: those waiting, and those in flight.
+      // Successes are recorded together, half of WORKER_CONCURRENCY at a time (and what is
+      // left when the round ends): one transaction each would cost more than the send. A lane
+      // starts no new send while WORKER_CONCURRENCY successes wait, so what a crash leaves
+      // begun and unrecorded (hence `uncertain`) is at most twice WORKER_CONCURRENCY: those
+      // waiting, and those in flight.
       this.sent.push({ job, providerId: result.providerId });
-      void this.flushSent();
+      if (this.sent.length >= Math.ceil(this.options.concurrency / 2)) void this.flushSent();
       while (this.sent.length + this.writing >= this.options.concurrency) await this.flushSent();
       return;
     }
