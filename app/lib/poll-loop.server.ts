@@ -73,6 +73,8 @@ export class PollLoop {
   }
 
   private idle(ms: number): Promise<void> {
+    // Stopped while the round ran: its wake-up is spent, so a pause now would last all of `ms`.
+    if (!this.running) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
